@@ -1,0 +1,282 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Piece is one road piece handed to the Builder: a run of a way between two
+// nodes where the road network branches (or the way ends).
+type Piece struct {
+	WayID      int64
+	Name, Ref  string
+	Class      Class
+	Controlled bool    // expressway mainline or ramp: no access to land beside it
+	Added      bool    // added by a scenario
+	FromKey    int64   // node key of Coords[0] (OSM node id; negative for new nodes)
+	ToKey      int64   // node key of Coords[len-1]
+	Coords     []Point // full geometry, at least two points
+	SpeedFwd   float64 // km/h along Coords; 0 = closed in that direction
+	SpeedBwd   float64 // km/h against Coords; 0 = closed
+}
+
+// ErrEmpty is returned by Build when no piece can be driven.
+var ErrEmpty = errors.New("no routable road: the graph would be empty")
+
+// Builder collects pieces and builds a Graph. The zero value is not usable;
+// call NewBuilder.
+type Builder struct {
+	g       *Graph
+	nodeIdx map[int64]int32
+	strIdx  map[string]uint32
+	Stats   BuildStats
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder {
+	return &Builder{
+		g:       &Graph{Strings: []string{""}, ShapeFirst: []uint32{0}},
+		nodeIdx: make(map[int64]int32),
+		strIdx:  map[string]uint32{"": 0},
+	}
+}
+
+// NewBuilderFrom returns a builder that starts with every node and segment of
+// g, with their current speeds, so that pieces can be added to it (scenario
+// topology edits). Keys of g's nodes are their NodeID.
+func NewBuilderFrom(g *Graph) *Builder {
+	b := NewBuilder()
+	b.g.NodeID = append([]int64(nil), g.NodeID...)
+	b.g.NodeLon = append([]int32(nil), g.NodeLon...)
+	b.g.NodeLat = append([]int32(nil), g.NodeLat...)
+	for i, id := range g.NodeID {
+		b.nodeIdx[id] = int32(i)
+	}
+	b.g.Strings = append([]string(nil), g.Strings...)
+	for i, s := range b.g.Strings {
+		b.strIdx[s] = uint32(i)
+	}
+	b.g.Segments = append([]Segment(nil), g.Segments...)
+	b.g.ShapeFirst = append([]uint32(nil), g.ShapeFirst...)
+	b.g.ShapeLon = append([]int32(nil), g.ShapeLon...)
+	b.g.ShapeLat = append([]int32(nil), g.ShapeLat...)
+	b.g.Meta = g.Meta
+	b.Stats = g.Meta.Stats
+	return b
+}
+
+func (b *Builder) node(key int64, p Point) int32 {
+	if i, ok := b.nodeIdx[key]; ok {
+		return i
+	}
+	i := int32(len(b.g.NodeLon))
+	b.nodeIdx[key] = i
+	b.g.NodeID = append(b.g.NodeID, key)
+	b.g.NodeLon = append(b.g.NodeLon, toE7(p.Lon))
+	b.g.NodeLat = append(b.g.NodeLat, toE7(p.Lat))
+	return i
+}
+
+// NodeIndex returns the node of a key added so far.
+func (b *Builder) NodeIndex(key int64) (int32, bool) {
+	i, ok := b.nodeIdx[key]
+	return i, ok
+}
+
+func (b *Builder) str(s string) uint32 {
+	if i, ok := b.strIdx[s]; ok {
+		return i
+	}
+	i := uint32(len(b.g.Strings))
+	b.g.Strings = append(b.g.Strings, s)
+	b.strIdx[s] = i
+	return i
+}
+
+// Add adds a piece. Pieces with no open direction are rejected.
+func (b *Builder) Add(p Piece) error {
+	if len(p.Coords) < 2 {
+		return fmt.Errorf("way %d: piece has %d points, need at least 2", p.WayID, len(p.Coords))
+	}
+	if !(p.SpeedFwd > 0) && !(p.SpeedBwd > 0) {
+		return fmt.Errorf("way %d: piece has no open direction", p.WayID)
+	}
+	for _, c := range p.Coords {
+		if !(c.Lon >= -180 && c.Lon <= 180 && c.Lat >= -90 && c.Lat <= 90) {
+			return fmt.Errorf("way %d: coordinate %v out of range", p.WayID, c)
+		}
+	}
+	if math.IsInf(p.SpeedFwd, 0) || math.IsInf(p.SpeedBwd, 0) {
+		return fmt.Errorf("way %d: infinite speed", p.WayID)
+	}
+	n := len(p.Coords)
+	from := b.node(p.FromKey, p.Coords[0])
+	to := b.node(p.ToKey, p.Coords[n-1])
+	length := 0.0
+	for i := 1; i < n; i++ {
+		length += Distance(p.Coords[i-1], p.Coords[i])
+	}
+	for _, c := range p.Coords[1 : n-1] {
+		b.g.ShapeLon = append(b.g.ShapeLon, toE7(c.Lon))
+		b.g.ShapeLat = append(b.g.ShapeLat, toE7(c.Lat))
+	}
+	b.g.ShapeFirst = append(b.g.ShapeFirst, uint32(len(b.g.ShapeLon)))
+	var flags uint8
+	if p.SpeedFwd > 0 {
+		flags |= Forward
+	}
+	if p.SpeedBwd > 0 {
+		flags |= Backward
+	}
+	if p.Controlled {
+		flags |= Controlled
+	}
+	if p.Added {
+		flags |= Added
+	}
+	b.g.Segments = append(b.g.Segments, Segment{
+		From: from, To: to, Length: length, WayID: p.WayID,
+		Name: b.str(p.Name), Ref: b.str(p.Ref),
+		SpeedFwd: float32(max(p.SpeedFwd, 0)), SpeedBwd: float32(max(p.SpeedBwd, 0)),
+		Class: p.Class, Flags: flags,
+	})
+	return nil
+}
+
+// Build finishes the graph: arcs in CSR form, reverse arcs, components.
+// The builder must not be used afterwards.
+func (b *Builder) Build() (*Graph, error) {
+	g := b.g
+	b.g = nil
+	g.Meta.Stats = b.Stats
+	if len(g.Segments) == 0 {
+		return nil, ErrEmpty
+	}
+	if len(g.NodeLon) >= math.MaxInt32 || len(g.Segments) >= math.MaxInt32/2 {
+		return nil, fmt.Errorf("graph too large: %d nodes, %d segments", len(g.NodeLon), len(g.Segments))
+	}
+	g.buildOut()
+	g.finish()
+	return g, nil
+}
+
+// buildOut makes the forward CSR from the segments and their speeds.
+func (g *Graph) buildOut() {
+	n := len(g.NodeLon)
+	first := make([]uint32, n+1)
+	narcs := 0
+	for i := range g.Segments {
+		s := &g.Segments[i]
+		if s.Flags&Forward != 0 {
+			first[s.From+1]++
+			narcs++
+		}
+		if s.Flags&Backward != 0 {
+			first[s.To+1]++
+			narcs++
+		}
+	}
+	for v := 0; v < n; v++ {
+		first[v+1] += first[v]
+	}
+	head := make([]int32, narcs)
+	weight := make([]uint32, narcs)
+	seg := make([]uint32, narcs)
+	next := append([]uint32(nil), first[:n]...)
+	for i := range g.Segments {
+		s := &g.Segments[i]
+		if s.Flags&Forward != 0 {
+			a := next[s.From]
+			next[s.From]++
+			head[a], weight[a], seg[a] = s.To, TimeMillis(s.Length, float64(s.SpeedFwd)), uint32(i)<<1
+		}
+		if s.Flags&Backward != 0 {
+			a := next[s.To]
+			next[s.To]++
+			head[a], weight[a], seg[a] = s.From, TimeMillis(s.Length, float64(s.SpeedBwd)), uint32(i)<<1|1
+		}
+	}
+	g.Out = Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
+}
+
+// finish derives everything that follows from Out: SegArc, In, components.
+func (g *Graph) finish() {
+	g.SegArc = make([]int32, 2*len(g.Segments))
+	for i := range g.SegArc {
+		g.SegArc[i] = -1
+	}
+	for a, s := range g.Out.Seg {
+		g.SegArc[s] = int32(a) // s = seg<<1|dir, the same layout as SegArc
+	}
+	g.In = reverse(g.Out, len(g.NodeLon))
+	g.components()
+	g.snap = nil
+}
+
+// reverse returns the transpose of adj. In.Seg keeps the segment and
+// direction of the real arc.
+func reverse(adj Adjacency, n int) Adjacency {
+	first := make([]uint32, n+1)
+	for _, h := range adj.Head {
+		first[h+1]++
+	}
+	for v := 0; v < n; v++ {
+		first[v+1] += first[v]
+	}
+	m := len(adj.Head)
+	head := make([]int32, m)
+	weight := make([]uint32, m)
+	seg := make([]uint32, m)
+	next := append([]uint32(nil), first[:n]...)
+	for v := 0; v < n; v++ {
+		for a := adj.First[v]; a < adj.First[v+1]; a++ {
+			h := adj.Head[a]
+			r := next[h]
+			next[h]++
+			head[r], weight[r], seg[r] = int32(v), adj.Weight[a], adj.Seg[a]
+		}
+	}
+	return Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
+}
+
+// WithSpeeds returns a graph over the same topology whose segment speeds are
+// given by speed(s) for every segment s (km/h forward and backward; a
+// direction that the base graph cannot drive stays closed, a speed of 0
+// closes an open direction). Only weights and segment records are copied;
+// nodes, shapes, strings and the CSR structure are shared with g.
+//
+// A closed direction keeps its arc with weight Inf, which searches skip.
+// Components are recomputed, so snapping avoids closed roads.
+func (g *Graph) WithSpeeds(speed func(s int32, seg *Segment) (fwd, bwd float64)) *Graph {
+	ng := *g
+	ng.Segments = append([]Segment(nil), g.Segments...)
+	for i := range ng.Segments {
+		s := &ng.Segments[i]
+		f, b := speed(int32(i), s)
+		if s.Flags&Forward != 0 {
+			s.SpeedFwd = float32(max(f, 0))
+		}
+		if s.Flags&Backward != 0 {
+			s.SpeedBwd = float32(max(b, 0))
+		}
+	}
+	w := make([]uint32, len(g.Out.Weight))
+	for a, sd := range g.Out.Seg {
+		s := &ng.Segments[sd>>1]
+		kmh := s.SpeedFwd
+		if sd&1 != 0 {
+			kmh = s.SpeedBwd
+		}
+		w[a] = TimeMillis(s.Length, float64(kmh))
+	}
+	ng.Out.Weight = w
+	iw := make([]uint32, len(g.In.Weight))
+	for r, sd := range g.In.Seg {
+		iw[r] = w[g.SegArc[sd]]
+	}
+	ng.In.Weight = iw
+	ng.components()
+	ng.snap = nil
+	return &ng
+}

@@ -1,0 +1,277 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+)
+
+// Inf is the travel time of a node that was not reached.
+const Inf = math.MaxUint32
+
+// E7 is the fixed-point scale of stored coordinates.
+const E7 = 1e7
+
+// Point is a WGS-84 position, longitude first as in GeoJSON.
+type Point struct{ Lon, Lat float64 }
+
+func (p Point) String() string { return fmt.Sprintf("%.6f,%.6f", p.Lon, p.Lat) }
+
+func toE7(v float64) int32   { return int32(math.Round(v * E7)) }
+func fromE7(v int32) float64 { return float64(v) / E7 }
+
+// Class is a road class, following the OSM highway hierarchy. Scenario roads
+// use the class they are given.
+type Class uint8
+
+// Road classes. Order matters only for display (higher classes first).
+const (
+	ClassUnknown Class = iota
+	Motorway
+	MotorwayLink
+	Trunk
+	TrunkLink
+	Primary
+	PrimaryLink
+	Secondary
+	SecondaryLink
+	Tertiary
+	TertiaryLink
+	Unclassified
+	Residential
+	LivingStreet
+	Service
+	Track
+	Road
+	numClasses
+)
+
+var classNames = [...]string{
+	ClassUnknown:  "unknown",
+	Motorway:      "motorway",
+	MotorwayLink:  "motorway_link",
+	Trunk:         "trunk",
+	TrunkLink:     "trunk_link",
+	Primary:       "primary",
+	PrimaryLink:   "primary_link",
+	Secondary:     "secondary",
+	SecondaryLink: "secondary_link",
+	Tertiary:      "tertiary",
+	TertiaryLink:  "tertiary_link",
+	Unclassified:  "unclassified",
+	Residential:   "residential",
+	LivingStreet:  "living_street",
+	Service:       "service",
+	Track:         "track",
+	Road:          "road",
+}
+
+// NumClasses is the number of road classes, ClassUnknown included.
+const NumClasses = int(numClasses)
+
+func (c Class) String() string {
+	if int(c) < len(classNames) {
+		return classNames[c]
+	}
+	return fmt.Sprintf("class(%d)", c)
+}
+
+// ParseClass maps an OSM highway value to a Class.
+func ParseClass(s string) (Class, bool) {
+	for i, n := range classNames {
+		if n == s && i != int(ClassUnknown) {
+			return Class(i), true
+		}
+	}
+	return ClassUnknown, false
+}
+
+// ClassNames lists the known class names in hierarchy order.
+func ClassNames() []string {
+	out := make([]string, 0, len(classNames)-1)
+	for _, n := range classNames[1:] {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Segment flags.
+const (
+	// Forward: the segment can be driven From -> To.
+	Forward uint8 = 1 << iota
+	// Backward: the segment can be driven To -> From.
+	Backward
+	// Controlled: controlled-access road (expressway mainline or ramp); it
+	// gives no access to the land beside it.
+	Controlled
+	// Added: the segment was added by a scenario, not read from the extract.
+	Added
+)
+
+// Segment is one piece of road between two graph nodes along one way.
+type Segment struct {
+	From, To int32   // graph nodes; geometry runs From -> To
+	Length   float64 // metres along the geometry
+	WayID    int64   // source way id (negative for scenario roads)
+	Name     uint32  // index into Graph.Strings
+	Ref      uint32  // index into Graph.Strings
+	SpeedFwd float32 // km/h From -> To, 0 if not drivable
+	SpeedBwd float32 // km/h To -> From, 0 if not drivable
+	Class    Class
+	Flags    uint8
+}
+
+// Adjacency is one direction of the graph in compressed-sparse-row form: the
+// arcs leaving node v are First[v]..First[v+1]-1; for the reverse adjacency
+// "leaving" means "entering" in the real network.
+type Adjacency struct {
+	First  []uint32 // len NumNodes+1
+	Head   []int32  // other end of each arc
+	Weight []uint32 // travel time in milliseconds
+	Seg    []uint32 // segment<<1 | 1 when the arc runs against the segment's geometry
+}
+
+// Graph is a directed road network. All slices are read-only after Build or
+// Decode; share a Graph freely between goroutines.
+type Graph struct {
+	NodeID  []int64 // source node id per node (OSM id, negative for scenario nodes)
+	NodeLon []int32 // 1e-7 degrees
+	NodeLat []int32
+
+	Segments   []Segment
+	ShapeFirst []uint32 // len(Segments)+1; inner shape points of segment s are ShapeFirst[s]..ShapeFirst[s+1]-1
+	ShapeLon   []int32
+	ShapeLat   []int32
+
+	Strings []string // names and refs; Strings[0] == ""
+
+	Out Adjacency // forward arcs
+	In  Adjacency // reverse arcs: Head is the tail of the real arc
+
+	// SegArc[2s] is the Out arc index of segment s driven forward, SegArc[2s+1]
+	// backward; -1 when that direction is closed.
+	SegArc []int32
+
+	// Component gives each node's strongly connected component, numbered by
+	// decreasing size (0 is the largest). CompSize[c] is its node count.
+	Component []int32
+	CompSize  []int32
+
+	Meta Meta
+
+	snap *snapIndex
+}
+
+// Meta describes where a graph came from; it is stored in the file header.
+type Meta struct {
+	SourceName   string   // base name of the extract
+	SourceSHA256 [32]byte // checksum of the extract bytes
+	ProfileHash  [32]byte // hash of the speed profile used
+	Stats        BuildStats
+}
+
+// BuildStats counts what the builder saw and skipped.
+type BuildStats struct {
+	Ways            int64 // routable ways used
+	SkippedWays     int64 // road ways that were not routable (access, unknown class, ...)
+	MissingNodeRefs int64 // node references not found in the extract (clipped)
+	ClippedWays     int64 // ways with at least one missing node
+	ShortWays       int64 // ways with fewer than two usable nodes
+}
+
+// NumNodes returns the number of nodes.
+func (g *Graph) NumNodes() int { return len(g.NodeLon) }
+
+// NumArcs returns the number of directed arcs.
+func (g *Graph) NumArcs() int { return len(g.Out.Head) }
+
+// Node returns the position of node v.
+func (g *Graph) Node(v int32) Point {
+	return Point{fromE7(g.NodeLon[v]), fromE7(g.NodeLat[v])}
+}
+
+// String returns Strings[i] or "" when out of range.
+func (g *Graph) String(i uint32) string {
+	if int(i) < len(g.Strings) {
+		return g.Strings[i]
+	}
+	return ""
+}
+
+// Shape returns the full geometry of segment s, From to To, appended to dst.
+func (g *Graph) Shape(dst []Point, s int32) []Point {
+	seg := &g.Segments[s]
+	dst = append(dst, g.Node(seg.From))
+	for i := g.ShapeFirst[s]; i < g.ShapeFirst[s+1]; i++ {
+		dst = append(dst, Point{fromE7(g.ShapeLon[i]), fromE7(g.ShapeLat[i])})
+	}
+	return append(dst, g.Node(seg.To))
+}
+
+// ArcWeight returns the weight of segment s in the given direction and
+// whether that direction is open.
+func (g *Graph) ArcWeight(s int32, backward bool) (uint32, bool) {
+	i := 2 * s
+	if backward {
+		i++
+	}
+	a := g.SegArc[i]
+	if a < 0 {
+		return 0, false
+	}
+	return g.Out.Weight[a], true
+}
+
+// MainComponent reports whether node v belongs to a component that snapping
+// may use: the largest one, or any with at least minSize nodes when minSize>0.
+func (g *Graph) snappable(v int32, minSize int32) bool {
+	c := g.Component[v]
+	if c == 0 {
+		return true
+	}
+	return minSize > 0 && g.CompSize[c] >= minSize
+}
+
+// Bounds returns the bounding box of all nodes and shape points.
+func (g *Graph) Bounds() (min, max Point) {
+	if g.NumNodes() == 0 {
+		return
+	}
+	minLon, minLat := int32(math.MaxInt32), int32(math.MaxInt32)
+	maxLon, maxLat := int32(math.MinInt32), int32(math.MinInt32)
+	upd := func(lon, lat []int32) {
+		for i := range lon {
+			minLon, maxLon = min32(minLon, lon[i]), max32(maxLon, lon[i])
+			minLat, maxLat = min32(minLat, lat[i]), max32(maxLat, lat[i])
+		}
+	}
+	upd(g.NodeLon, g.NodeLat)
+	upd(g.ShapeLon, g.ShapeLat)
+	return Point{fromE7(minLon), fromE7(minLat)}, Point{fromE7(maxLon), fromE7(maxLat)}
+}
+
+func min32(a, b int32) int32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func max32(a, b int32) int32 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// TimeMillis converts a length in metres and a speed in km/h to milliseconds,
+// rounded to the nearest millisecond. A speed <= 0 gives Inf.
+func TimeMillis(metres float64, kmh float64) uint32 {
+	if kmh <= 0 || math.IsNaN(kmh) {
+		return Inf
+	}
+	ms := math.Round(metres / (kmh / 3.6) * 1000)
+	if ms >= Inf {
+		return Inf - 1
+	}
+	return uint32(ms)
+}

@@ -1,0 +1,321 @@
+package graph
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/graph/path"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+)
+
+// randomGraph builds a random road network of n nodes on a jittered grid
+// near Dover, DE, with a mix of one-way and two-way pieces, some with inner
+// shape points, some parallel pieces and loops.
+func randomGraph(t testing.TB, seed uint64, n int) *Graph {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 7))
+	side := int(math.Ceil(math.Sqrt(float64(n))))
+	pt := func(i int) Point {
+		x, y := i%side, i/side
+		return Point{-75.5 + 0.002*float64(x) + 0.0005*r.Float64(), 39.15 + 0.002*float64(y) + 0.0005*r.Float64()}
+	}
+	pts := make([]Point, n)
+	for i := range pts {
+		pts[i] = pt(i)
+	}
+	b := NewBuilder()
+	m := 3 * n
+	for k := 0; k < m; k++ {
+		u := r.IntN(n)
+		v := u + []int{1, side, side + 1, -1, r.IntN(n) - u}[r.IntN(5)]
+		if v < 0 || v >= n {
+			continue
+		}
+		coords := []Point{pts[u]}
+		for s := r.IntN(3); s > 0; s-- {
+			coords = append(coords, Point{(pts[u].Lon+pts[v].Lon)/2 + 0.0003*(r.Float64()-0.5), (pts[u].Lat+pts[v].Lat)/2 + 0.0003*(r.Float64()-0.5)})
+		}
+		coords = append(coords, pts[v])
+		speed := []float64{10, 25, 30, 50, 100}[r.IntN(5)]
+		fwd, bwd := speed, speed
+		switch r.IntN(4) {
+		case 0:
+			bwd = 0
+		case 1:
+			fwd = 0
+		}
+		err := b.Add(Piece{WayID: int64(k), Class: Class(1 + r.IntN(int(numClasses)-1)), FromKey: int64(u), ToKey: int64(v),
+			Coords: coords, SpeedFwd: fwd, SpeedBwd: bwd, Name: []string{"", "Main St", "DE 1"}[r.IntN(3)]})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// checkAgainstGonum runs our search from every listed source in both
+// directions and compares all times with gonum's DijkstraFrom.
+func checkAgainstGonum(t *testing.T, g *Graph, sources []int32) {
+	t.Helper()
+	s := NewSearch(g)
+	for _, dir := range []Direction{Outbound, Inbound} {
+		gn := Gonum{G: g, Dir: dir}
+		for _, src := range sources {
+			s.Run(dir, []Seed{{Node: src}}, Stop{})
+			sp := path.DijkstraFrom(simple.Node(src), gn)
+			for v := int32(0); v < int32(g.NumNodes()); v++ {
+				want := sp.WeightTo(int64(v))
+				got := s.Time(v)
+				if math.IsInf(want, 1) {
+					if got != Inf {
+						t.Fatalf("%v from %d to %d: got %d want unreachable", dir, src, v, got)
+					}
+					continue
+				}
+				if float64(got) != want {
+					t.Fatalf("%v from %d to %d: got %d want %v", dir, src, v, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestSearchMatchesGonumRandom(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		g := randomGraph(t, seed, 50+int(seed)*20)
+		srcs := []int32{0, int32(g.NumNodes() / 2), int32(g.NumNodes() - 1)}
+		checkAgainstGonum(t, g, srcs)
+	}
+}
+
+func TestComponentsMatchGonumTarjan(t *testing.T) {
+	for seed := uint64(1); seed <= 10; seed++ {
+		g := randomGraph(t, seed, 300)
+		sccs := topo.TarjanSCC(Gonum{G: g})
+		sizes := map[int]int{}
+		for _, c := range sccs {
+			sizes[len(c)]++
+			// all nodes of a gonum SCC share one of our components
+			for _, n := range c[1:] {
+				if g.Component[n.ID()] != g.Component[c[0].ID()] {
+					t.Fatalf("seed %d: nodes %d and %d in one gonum SCC, ours %d and %d", seed, c[0].ID(), n.ID(), g.Component[c[0].ID()], g.Component[n.ID()])
+				}
+			}
+		}
+		if got, want := len(g.CompSize), len(sccs); got != want {
+			t.Fatalf("seed %d: got %d components want %d", seed, got, want)
+		}
+		for i := 1; i < len(g.CompSize); i++ {
+			if g.CompSize[i] > g.CompSize[i-1] {
+				t.Fatalf("component sizes not decreasing: %v", g.CompSize[:i+1])
+			}
+		}
+	}
+}
+
+func TestStopTargetsAndLimit(t *testing.T) {
+	g := randomGraph(t, 3, 400)
+	full := NewSearch(g)
+	full.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+	s := NewSearch(g)
+	targets := []int32{5, 17, 123, int32(g.NumNodes() - 1)}
+	s.Run(Outbound, []Seed{{Node: 0}}, Stop{Targets: targets})
+	for _, v := range targets {
+		if got, want := s.Time(v), full.Time(v); got != want {
+			t.Errorf("target %d: got %d want %d", v, got, want)
+		}
+	}
+	if s.Settled() > full.Settled() {
+		t.Errorf("early stop settled %d > full %d", s.Settled(), full.Settled())
+	}
+	limit := full.Time(123)
+	s.Run(Outbound, []Seed{{Node: 0}}, Stop{Limit: limit})
+	for v := int32(0); v < int32(g.NumNodes()); v++ {
+		if full.Time(v) <= limit && s.Time(v) != full.Time(v) {
+			t.Fatalf("limit %d: node %d got %d want %d", limit, v, s.Time(v), full.Time(v))
+		}
+		if full.Time(v) > limit && s.Time(v) <= limit {
+			t.Fatalf("limit %d: node %d got %d inside limit, true time %d", limit, v, s.Time(v), full.Time(v))
+		}
+	}
+	// The workspace resets: a second full run equals the first.
+	s.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+	for v := int32(0); v < int32(g.NumNodes()); v++ {
+		if s.Time(v) != full.Time(v) {
+			t.Fatalf("after reuse node %d: got %d want %d", v, s.Time(v), full.Time(v))
+		}
+	}
+}
+
+func TestPathSumsToTime(t *testing.T) {
+	g := randomGraph(t, 9, 300)
+	s := NewSearch(g)
+	for _, dir := range []Direction{Outbound, Inbound} {
+		s.Run(dir, []Seed{{Node: 7}}, Stop{})
+		adj := g.Out
+		if dir == Inbound {
+			adj = g.In
+		}
+		for v := int32(0); v < int32(g.NumNodes()); v++ {
+			if s.Time(v) == Inf {
+				continue
+			}
+			var sum uint32
+			for _, a := range s.Path(nil, v) {
+				sum += adj.Weight[a]
+			}
+			if sum != s.Time(v) {
+				t.Fatalf("%v node %d: path sums to %d, time %d", dir, v, sum, s.Time(v))
+			}
+		}
+	}
+}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	g := randomGraph(t, 5, 200)
+	g.Meta.SourceName = "random.osm.pbf"
+	g.Meta.SourceSHA256[0] = 42
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	h, err := DecodeHeader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Nodes != uint64(g.NumNodes()) || h.Meta.SourceName != "random.osm.pbf" {
+		t.Fatalf("header: got %+v", h)
+	}
+	g2, err := Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf2 bytes.Buffer
+	if err := Encode(&buf2, g2); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, buf2.Bytes()) {
+		t.Fatal("re-encoded graph differs")
+	}
+	if len(g2.Out.Head) != len(g.Out.Head) {
+		t.Fatalf("arcs: got %d want %d", len(g2.Out.Head), len(g.Out.Head))
+	}
+	for i := range g.Out.Weight {
+		if g.Out.Weight[i] != g2.Out.Weight[i] || g.Out.Head[i] != g2.Out.Head[i] {
+			t.Fatalf("arc %d differs", i)
+		}
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	g := randomGraph(t, 6, 100)
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	var fe *FormatError
+	var ve *VersionError
+	tests := []struct {
+		name  string
+		data  []byte
+		check func(error) bool
+	}{
+		{"empty", nil, func(e error) bool { return errors.As(e, &fe) }},
+		{"not a graph", []byte("<?xml version='1.0'?><osm></osm>"), func(e error) bool { return errors.As(e, &fe) }},
+		{"truncated", good[:len(good)/2], func(e error) bool { return errors.As(e, &fe) }},
+		{"flipped body byte", flip(good, len(good)-10), func(e error) bool { return errors.As(e, &fe) }},
+		{"flipped header byte", flip(good, 20), func(e error) bool { return errors.As(e, &fe) }},
+		{"other version", version(good, 99), func(e error) bool { return errors.As(e, &ve) && ve.Got == 99 }},
+	}
+	for _, tc := range tests {
+		_, err := Decode(bytes.NewReader(tc.data))
+		if err == nil || !tc.check(err) {
+			t.Errorf("%s: got error %v", tc.name, err)
+		}
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := append([]byte(nil), b...)
+	c[i] ^= 0x5a
+	return c
+}
+
+func version(b []byte, v byte) []byte {
+	c := append([]byte(nil), b...)
+	c[len(Magic)] = v
+	return c
+}
+
+func FuzzDecode(f *testing.F) {
+	g := randomGraph(f, 8, 30)
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(Magic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// A graph that decodes must be searchable and re-encode to the same bytes.
+		if g.NumNodes() > 0 {
+			s := NewSearch(g)
+			s.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+		}
+		var out bytes.Buffer
+		if err := Encode(&out, g); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), data[:out.Len()]) {
+			t.Fatal("round trip differs")
+		}
+	})
+}
+
+func TestWithSpeeds(t *testing.T) {
+	g := randomGraph(t, 11, 300)
+	// Doubling every speed halves every time (to the millisecond).
+	g2 := g.WithSpeeds(func(s int32, seg *Segment) (float64, float64) {
+		return 2 * float64(seg.SpeedFwd), 2 * float64(seg.SpeedBwd)
+	})
+	a, b := NewSearch(g), NewSearch(g2)
+	a.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+	b.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+	for v := int32(0); v < int32(g.NumNodes()); v++ {
+		ta, tb := a.Time(v), b.Time(v)
+		if ta == Inf {
+			if tb != Inf {
+				t.Fatalf("node %d: reachable only after speed-up", v)
+			}
+			continue
+		}
+		if math.Abs(float64(ta)/2-float64(tb)) > 0.5*float64(g.NumNodes()) {
+			t.Fatalf("node %d: got %d want about %d", v, tb, ta/2)
+		}
+	}
+	// The original is untouched, topology shared.
+	if &g.Out.Head[0] != &g2.Out.Head[0] {
+		t.Error("WithSpeeds copied the topology")
+	}
+	// Closing everything: nothing reachable but the seed; the graph is still consistent.
+	g3 := g.WithSpeeds(func(int32, *Segment) (float64, float64) { return 0, 0 })
+	c := NewSearch(g3)
+	c.Run(Outbound, []Seed{{Node: 0}}, Stop{})
+	if c.Settled() != 1 {
+		t.Fatalf("all closed: settled %d want 1", c.Settled())
+	}
+	checkAgainstGonum(t, g2, []int32{0, 5})
+}

@@ -1,0 +1,259 @@
+package graph
+
+// Dijkstra's algorithm on the CSR arrays, the hot loop of fastroad.
+//
+// The queue is a binary min-heap of uint64 keys, time<<32 | node, so one
+// integer comparison orders entries and ties break by node index, which
+// makes every search deterministic. There is no decrease-key: an improved
+// node is pushed again and the stale entry is skipped when popped (lazy
+// deletion); the heap holds at most one entry per relaxation. O((V+E) log E).
+//
+// The workspace (distances, predecessor arcs, heap, target marks) is
+// allocated once per Search and reset by walking the list of nodes the last
+// search touched, so a search that settles k nodes costs O(k log k) and, after
+// warm-up, allocates nothing.
+//
+// Departures from the textbook: several seeds with start times (a point
+// snapped mid-segment, or "nearest of all stations"); a stop once all targets
+// are settled or once the queue passes a time limit; arcs of weight Inf
+// (closed by a scenario) are skipped.
+
+// Direction selects the adjacency a search follows.
+type Direction uint8
+
+const (
+	// Outbound searches follow arcs forward: times from the seeds.
+	Outbound Direction = iota
+	// Inbound searches follow arcs backward: times to the seeds.
+	Inbound
+)
+
+func (d Direction) String() string {
+	if d == Inbound {
+		return "inbound"
+	}
+	return "outbound"
+}
+
+// Seed is a start node and the time already spent reaching it.
+type Seed struct {
+	Node int32
+	Time uint32
+}
+
+// Stop says when a search may end early. The zero value runs to exhaustion.
+type Stop struct {
+	// Targets: end once every target node is settled (or proven unreachable).
+	Targets []int32
+	// Limit: end once the next node to settle is farther than Limit
+	// milliseconds (0 = no limit). Afterwards Time is exact for every node
+	// with Time <= Limit.
+	Limit uint32
+}
+
+// Search is a reusable Dijkstra workspace for one graph. It is not safe for
+// concurrent use; make one per goroutine.
+type Search struct {
+	g       *Graph
+	dist    []uint32
+	pred    []int32 // arc index into the adjacency of the last run, -1 for seeds
+	touched []int32
+	heap    []uint64
+	mark    []bool
+	dir     Direction
+	settled int
+}
+
+// NewSearch returns a workspace for g.
+func NewSearch(g *Graph) *Search {
+	n := g.NumNodes()
+	s := &Search{
+		g:    g,
+		dist: make([]uint32, n),
+		pred: make([]int32, n),
+		mark: make([]bool, n),
+	}
+	for i := range s.dist {
+		s.dist[i] = Inf
+		s.pred[i] = -1
+	}
+	return s
+}
+
+// Graph returns the graph the workspace was made for.
+func (s *Search) Graph() *Graph { return s.g }
+
+// Time returns the travel time in milliseconds of node v in the last run, or
+// Inf if it was not reached.
+func (s *Search) Time(v int32) uint32 { return s.dist[v] }
+
+// Pred returns the arc (in the adjacency of the last run's direction) by
+// which node v was reached, or -1 for seeds and unreached nodes.
+func (s *Search) Pred(v int32) int32 { return s.pred[v] }
+
+// Touched returns the nodes the last run reached (settled or not), in the
+// order first reached. The slice is reused by the next run.
+func (s *Search) Touched() []int32 { return s.touched }
+
+// Settled returns how many nodes the last run settled.
+func (s *Search) Settled() int { return s.settled }
+
+// Direction returns the direction of the last run.
+func (s *Search) Direction() Direction { return s.dir }
+
+// Run searches from seeds in direction dir until stop says so.
+func (s *Search) Run(dir Direction, seeds []Seed, stop Stop) {
+	for _, v := range s.touched {
+		s.dist[v] = Inf
+		s.pred[v] = -1
+	}
+	s.touched = s.touched[:0]
+	s.heap = s.heap[:0]
+	s.dir = dir
+	s.settled = 0
+	adj := &s.g.Out
+	if dir == Inbound {
+		adj = &s.g.In
+	}
+	for _, sd := range seeds {
+		if sd.Time >= s.dist[sd.Node] {
+			continue
+		}
+		if s.dist[sd.Node] == Inf {
+			s.touched = append(s.touched, sd.Node)
+		}
+		s.dist[sd.Node] = sd.Time
+		s.pred[sd.Node] = -1
+		s.push(uint64(sd.Time)<<32 | uint64(uint32(sd.Node)))
+	}
+	left := 0
+	for _, t := range stop.Targets {
+		if !s.mark[t] {
+			s.mark[t] = true
+			left++
+		}
+	}
+	limit := stop.Limit
+	if limit == 0 {
+		limit = Inf
+	}
+	first, head, weight := adj.First, adj.Head, adj.Weight
+	dist, pred := s.dist, s.pred
+	for len(s.heap) > 0 {
+		top := s.pop()
+		d := uint32(top >> 32)
+		v := int32(uint32(top))
+		if d > dist[v] {
+			continue // stale entry
+		}
+		if d > limit {
+			break
+		}
+		s.settled++
+		if s.mark[v] {
+			s.mark[v] = false
+			left--
+			if left == 0 && len(stop.Targets) > 0 {
+				break
+			}
+		}
+		for a := first[v]; a < first[v+1]; a++ {
+			w := weight[a]
+			if w == Inf {
+				continue
+			}
+			nd := uint64(d) + uint64(w)
+			u := head[a]
+			if nd < uint64(dist[u]) {
+				if dist[u] == Inf {
+					s.touched = append(s.touched, u)
+				}
+				dist[u] = uint32(nd)
+				pred[u] = int32(a)
+				s.push(nd<<32 | uint64(uint32(u)))
+			}
+		}
+	}
+	if left > 0 {
+		for _, t := range stop.Targets {
+			s.mark[t] = false
+		}
+	}
+}
+
+func (s *Search) push(x uint64) {
+	h := append(s.heap, x)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p] <= x {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = x
+	s.heap = h
+}
+
+func (s *Search) pop() uint64 {
+	h := s.heap
+	top := h[0]
+	n := len(h) - 1
+	x := h[n]
+	h = h[:n]
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1] < h[c] {
+			c++
+		}
+		if x <= h[c] {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	if n > 0 {
+		h[i] = x
+	}
+	s.heap = h
+	return top
+}
+
+// Path returns the arcs (in the last run's adjacency) from a seed to v, in
+// travel order for Outbound runs and in reverse travel order (v first, seed
+// last, which again is travel order from v to the seed) for Inbound runs.
+func (s *Search) Path(dst []int32, v int32) []int32 {
+	start := len(dst)
+	adj := &s.g.Out
+	if s.dir == Inbound {
+		adj = &s.g.In
+	}
+	for s.pred[v] >= 0 {
+		a := s.pred[v]
+		dst = append(dst, a)
+		// the tail of arc a: the arc was relaxed from some node x with
+		// adj.Head[a] == v; find x through the segment record.
+		seg := s.g.Segments[adj.Seg[a]>>1]
+		back := adj.Seg[a]&1 != 0
+		var tailReal, headReal int32 = seg.From, seg.To
+		if back {
+			tailReal, headReal = seg.To, seg.From
+		}
+		if s.dir == Outbound {
+			v = tailReal
+		} else {
+			v = headReal
+		}
+	}
+	if s.dir == Outbound {
+		for i, j := start, len(dst)-1; i < j; i, j = i+1, j-1 {
+			dst[i], dst[j] = dst[j], dst[i]
+		}
+	}
+	return dst
+}

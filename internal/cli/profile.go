@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/osm"
+)
+
+// loadProfile reads a speed profile YAML file. Keys not given keep the
+// shipped default; speeds and maxspeed_zones, when given, replace the whole
+// default table (a class not listed is not routable). Unknown keys are errors.
+func loadProfile(path string) (osm.Profile, error) {
+	p := osm.DefaultProfile()
+	if path == "" {
+		return p, nil
+	}
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return p, usagef("profile %s: %v", path, err)
+	}
+	var f osm.Profile
+	if err := v.UnmarshalExact(&f); err != nil {
+		return p, usagef("profile %s: %v (known keys: speeds, use_maxspeed, maxspeed_factor, maxspeed_zones, access_keys, access_deny, controlled_classes, min_component_nodes, max_snap_m)", path, err)
+	}
+	if v.IsSet("speeds") {
+		p.Speeds = f.Speeds
+	}
+	if v.IsSet("use_maxspeed") {
+		p.UseMaxspeed = f.UseMaxspeed
+	}
+	if v.IsSet("maxspeed_factor") {
+		p.MaxspeedFactor = f.MaxspeedFactor
+	}
+	if v.IsSet("maxspeed_zones") {
+		p.MaxspeedZones = f.MaxspeedZones
+	}
+	if v.IsSet("access_keys") {
+		p.AccessKeys = f.AccessKeys
+	}
+	if v.IsSet("access_deny") {
+		p.AccessDeny = f.AccessDeny
+	}
+	if v.IsSet("controlled_classes") {
+		p.ControlledClasses = f.ControlledClasses
+	}
+	if v.IsSet("min_component_nodes") {
+		p.MinComponentNodes = f.MinComponentNodes
+	}
+	if v.IsSet("max_snap_m") {
+		p.MaxSnapMetres = f.MaxSnapMetres
+	}
+	if err := p.Validate(); err != nil {
+		return p, usagef("profile %s: %v", path, err)
+	}
+	return p, nil
+}
+
+// writeProfile prints a profile as YAML that loadProfile reads back.
+func writeProfile(w io.Writer, p osm.Profile) error {
+	var b strings.Builder
+	b.WriteString("# fastroad speed profile (effective values)\n")
+	b.WriteString("# speeds: km/h per OSM highway class; a class not listed is not routable\n")
+	b.WriteString("speeds:\n")
+	for _, c := range graph.ClassNames() {
+		if v, ok := p.Speeds[c]; ok {
+			fmt.Fprintf(&b, "  %s: %s\n", c, num(v))
+		}
+	}
+	fmt.Fprintf(&b, "use_maxspeed: %v\n", p.UseMaxspeed)
+	fmt.Fprintf(&b, "maxspeed_factor: %s\n", num(p.MaxspeedFactor))
+	b.WriteString("maxspeed_zones:\n")
+	zones := make([]string, 0, len(p.MaxspeedZones))
+	for z := range p.MaxspeedZones {
+		zones = append(zones, z)
+	}
+	sort.Strings(zones)
+	for _, z := range zones {
+		fmt.Fprintf(&b, "  %s: %s\n", strconv.Quote(z), num(p.MaxspeedZones[z]))
+	}
+	fmt.Fprintf(&b, "access_keys: [%s]\n", strings.Join(p.AccessKeys, ", "))
+	fmt.Fprintf(&b, "access_deny: [%s]\n", strings.Join(p.AccessDeny, ", "))
+	fmt.Fprintf(&b, "controlled_classes: [%s]\n", strings.Join(p.ControlledClasses, ", "))
+	fmt.Fprintf(&b, "min_component_nodes: %d\n", p.MinComponentNodes)
+	fmt.Fprintf(&b, "max_snap_m: %s\n", num(p.MaxSnapMetres))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func profileCmd(e *env) *cobra.Command {
+	var path string
+	c := &cobra.Command{
+		Use:   "profile [--profile FILE]",
+		Short: "Print the effective speed profile (defaults merged with FILE)",
+		Long: `Print the speed profile fastroad uses, as YAML that --profile accepts.
+Without --profile it prints the shipped default (China road classes).`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := loadProfile(path)
+			if err != nil {
+				return err
+			}
+			return writeProfile(e.stdout, p)
+		},
+	}
+	c.Flags().StringVar(&path, "profile", "", "speed profile YAML file")
+	return c
+}

@@ -1,0 +1,414 @@
+package osm
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	posm "github.com/paulmach/osm"
+	"github.com/paulmach/osm/osmpbf"
+	"github.com/paulmach/osm/osmxml"
+
+	"github.com/fastroad/fastroad/graph"
+)
+
+// Format is an extract's encoding, told from its first bytes.
+type Format int
+
+// Formats.
+const (
+	FormatUnknown Format = iota
+	FormatPBF
+	FormatXML
+	FormatXMLGzip
+	FormatXMLBzip2
+)
+
+func (f Format) String() string {
+	return [...]string{"unknown", "pbf", "osm xml", "osm xml (gzip)", "osm xml (bzip2)"}[f]
+}
+
+// Opener opens the extract from its start; Read calls it once per pass.
+type Opener func() (io.ReadCloser, error)
+
+// ErrNotOSM is returned for input that is neither OSM PBF nor OSM XML.
+var ErrNotOSM = errors.New("not an OpenStreetMap extract (expected .osm.pbf, .osm, .osm.gz or .osm.bz2 content)")
+
+// Sniff tells the format of an extract from its first bytes.
+func Sniff(head []byte) Format {
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		return FormatXMLGzip
+	case bytes.HasPrefix(head, []byte("BZh")):
+		return FormatXMLBzip2
+	case len(head) >= 13 && bytes.Contains(head[4:min(len(head), 32)], []byte("OSMHeader")):
+		return FormatPBF
+	}
+	t := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
+	if bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("<osm")) {
+		return FormatXML
+	}
+	return FormatUnknown
+}
+
+// Options configure Read.
+type Options struct {
+	Profile Profile
+	// Procs is the number of PBF decoding goroutines (<= 0: GOMAXPROCS).
+	Procs int
+}
+
+// way is a routable way kept from pass one.
+type way struct {
+	id         int64
+	nodes      []int64
+	class      graph.Class
+	controlled bool
+	fwd, bwd   float64 // km/h, 0 = closed
+	name, ref  string
+}
+
+// Read builds a graph from the extract that open returns. ctx cancels it.
+func Read(ctx context.Context, open Opener, opt Options) (*graph.Graph, error) {
+	p := opt.Profile
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	procs := opt.Procs
+	if procs <= 0 {
+		procs = runtime.GOMAXPROCS(0)
+	}
+	r := &reader{p: &p, procs: procs}
+	if err := r.pass(ctx, open, r.scanWays); err != nil {
+		return nil, err
+	}
+	r.indexNodes()
+	if err := r.pass(ctx, open, r.scanNodes); err != nil {
+		return nil, err
+	}
+	return r.build()
+}
+
+type reader struct {
+	p       *Profile
+	procs   int
+	ways    []way
+	stats   graph.BuildStats
+	ids     []int64 // sorted unique node ids used by kept ways
+	count   []uint8 // uses per id (saturating)
+	lon     []float64
+	lat     []float64
+	found   []bool
+	nothing bool // input had no objects at all
+	objects int64
+}
+
+// pass opens the extract, detects its format and runs scan over it.
+func (r *reader) pass(ctx context.Context, open Opener, scan func(ctx context.Context, f Format, rd io.Reader) error) error {
+	rc, err := open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 1<<16)
+	head, _ := br.Peek(64)
+	f := Sniff(head)
+	var rd io.Reader = br
+	switch f {
+	case FormatUnknown:
+		return ErrNotOSM
+	case FormatXMLGzip:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("gzip: %w", err)
+		}
+		defer zr.Close()
+		rd = zr
+	case FormatXMLBzip2:
+		rd = bzip2.NewReader(br)
+	}
+	if f == FormatXMLGzip || f == FormatXMLBzip2 {
+		inner := bufio.NewReader(rd)
+		h, _ := inner.Peek(64)
+		if Sniff(h) != FormatXML {
+			return fmt.Errorf("%v content: %w", f, ErrNotOSM)
+		}
+		rd, f = inner, FormatXML
+	}
+	return scan(ctx, f, rd)
+}
+
+// scanner is the common part of osmpbf.Scanner and osmxml.Scanner.
+type scanner interface {
+	Scan() bool
+	Object() posm.Object
+	Err() error
+	Close() error
+}
+
+func wrapErr(f Format, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%v: file is truncated: %w", f, err)
+	}
+	return fmt.Errorf("%v: corrupt or unreadable data: %w", f, err)
+}
+
+func (r *reader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
+	var sc scanner
+	if f == FormatPBF {
+		ps := osmpbf.New(ctx, rd, r.procs)
+		ps.SkipNodes = true
+		ps.SkipRelations = true
+		ps.FilterWay = func(w *posm.Way) bool { _, ok := r.p.Speeds[w.Tags.Find("highway")]; return ok }
+		sc = ps
+	} else {
+		sc = osmxml.New(ctx, rd)
+	}
+	defer sc.Close()
+	for sc.Scan() {
+		r.objects++
+		w, ok := sc.Object().(*posm.Way)
+		if !ok {
+			continue
+		}
+		r.addWay(w)
+	}
+	if err := sc.Err(); err != nil {
+		return wrapErr(f, err)
+	}
+	return nil
+}
+
+// addWay turns a way's tags into a routable way or counts why not.
+func (r *reader) addWay(w *posm.Way) {
+	hw := w.Tags.Find("highway")
+	kmh, ok := r.p.Speeds[hw]
+	if !ok {
+		return
+	}
+	class, _ := graph.ParseClass(hw)
+	if w.Tags.Find("area") == "yes" || !r.accessible(w.Tags) {
+		r.stats.SkippedWays++
+		return
+	}
+	fwd, bwd := true, true
+	switch w.Tags.Find("oneway") {
+	case "yes", "true", "1":
+		bwd = false
+	case "-1", "reverse":
+		fwd = false
+	case "no", "false", "0":
+	case "reversible", "alternating":
+		r.stats.SkippedWays++
+		return
+	default:
+		j := w.Tags.Find("junction")
+		if hw == "motorway" || j == "roundabout" || j == "circular" {
+			bwd = false
+		}
+	}
+	sf, sb := kmh, kmh
+	if r.p.UseMaxspeed {
+		sf = r.maxspeed(w.Tags, "maxspeed:forward", kmh)
+		sb = r.maxspeed(w.Tags, "maxspeed:backward", kmh)
+	}
+	if !fwd {
+		sf = 0
+	}
+	if !bwd {
+		sb = 0
+	}
+	nodes := make([]int64, 0, len(w.Nodes))
+	for _, n := range w.Nodes {
+		id := int64(n.ID)
+		if len(nodes) > 0 && nodes[len(nodes)-1] == id {
+			continue // repeated node: zero-length piece
+		}
+		nodes = append(nodes, id)
+	}
+	if len(nodes) < 2 {
+		r.stats.ShortWays++
+		return
+	}
+	name := w.Tags.Find("name")
+	r.ways = append(r.ways, way{
+		id: int64(w.ID), nodes: nodes, class: class, controlled: r.p.Controlled(hw),
+		fwd: sf, bwd: sb, name: name, ref: w.Tags.Find("ref"),
+	})
+}
+
+func (r *reader) maxspeed(tags posm.Tags, dirKey string, classKmh float64) float64 {
+	v := tags.Find(dirKey)
+	if v == "" {
+		v = tags.Find("maxspeed")
+	}
+	if v == "" {
+		return classKmh
+	}
+	kmh, ok := ParseMaxspeed(v, r.p.MaxspeedZones)
+	if !ok || kmh == NoLimitKmh {
+		return classKmh
+	}
+	return kmh * r.p.MaxspeedFactor
+}
+
+func (r *reader) accessible(tags posm.Tags) bool {
+	val := ""
+	for _, k := range r.p.AccessKeys {
+		if v := tags.Find(k); v != "" {
+			val = v
+		}
+	}
+	if val == "" {
+		return true
+	}
+	return !slices.Contains(r.p.AccessDeny, val)
+}
+
+// indexNodes sorts the node ids the kept ways use and counts their uses.
+func (r *reader) indexNodes() {
+	n := 0
+	for i := range r.ways {
+		n += len(r.ways[i].nodes)
+	}
+	all := make([]int64, 0, n)
+	for i := range r.ways {
+		all = append(all, r.ways[i].nodes...)
+	}
+	slices.Sort(all)
+	for i := 0; i < len(all); {
+		j := i
+		for j < len(all) && all[j] == all[i] {
+			j++
+		}
+		r.ids = append(r.ids, all[i])
+		r.count = append(r.count, uint8(min(j-i, 255)))
+		i = j
+	}
+	r.lon = make([]float64, len(r.ids))
+	r.lat = make([]float64, len(r.ids))
+	r.found = make([]bool, len(r.ids))
+}
+
+func (r *reader) lookup(id int64) int {
+	i := sort.Search(len(r.ids), func(i int) bool { return r.ids[i] >= id })
+	if i < len(r.ids) && r.ids[i] == id {
+		return i
+	}
+	return -1
+}
+
+func (r *reader) keepNode(n *posm.Node) {
+	if i := r.lookup(int64(n.ID)); i >= 0 {
+		r.lon[i], r.lat[i], r.found[i] = n.Lon, n.Lat, true
+	}
+}
+
+func (r *reader) scanNodes(ctx context.Context, f Format, rd io.Reader) error {
+	var sc scanner
+	if f == FormatPBF {
+		ps := osmpbf.New(ctx, rd, r.procs)
+		ps.SkipWays = true
+		ps.SkipRelations = true
+		// Runs inside the parallel decoders; writes go to distinct indices.
+		ps.FilterNode = func(n *posm.Node) bool { r.keepNode(n); return false }
+		sc = ps
+	} else {
+		sc = osmxml.New(ctx, rd)
+	}
+	defer sc.Close()
+	for sc.Scan() {
+		if n, ok := sc.Object().(*posm.Node); ok {
+			r.keepNode(n)
+		}
+	}
+	return wrapErr(f, sc.Err())
+}
+
+// build splits the kept ways into pieces and builds the graph.
+func (r *reader) build() (*graph.Graph, error) {
+	b := graph.NewBuilder()
+	var coords []graph.Point
+	var keys []int64
+	for wi := range r.ways {
+		w := &r.ways[wi]
+		idx := make([]int, len(w.nodes))
+		missing := 0
+		for k, id := range w.nodes {
+			idx[k] = r.lookup(id)
+			if !r.found[idx[k]] {
+				idx[k] = -1
+				missing++
+			}
+		}
+		if missing > 0 {
+			r.stats.MissingNodeRefs += int64(missing)
+			r.stats.ClippedWays++
+		}
+		used := false
+		coords, keys = coords[:0], keys[:0]
+		flush := func() error {
+			if len(coords) >= 2 {
+				used = true
+				err := b.Add(graph.Piece{
+					WayID: w.id, Name: w.name, Ref: w.ref, Class: w.class, Controlled: w.controlled,
+					FromKey: keys[0], ToKey: keys[len(keys)-1], Coords: coords,
+					SpeedFwd: w.fwd, SpeedBwd: w.bwd,
+				})
+				if err != nil {
+					return err
+				}
+			}
+			coords, keys = coords[:0], keys[:0]
+			return nil
+		}
+		for k, i := range idx {
+			if i < 0 {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			coords = append(coords, graph.Point{Lon: r.lon[i], Lat: r.lat[i]})
+			keys = append(keys, w.nodes[k])
+			// Split at shared nodes; a piece ends here and the next starts here.
+			if len(coords) >= 2 && r.count[i] >= 2 {
+				last, lastKey := coords[len(coords)-1], keys[len(keys)-1]
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				coords, keys = append(coords, last), append(keys, lastKey)
+			}
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		if used {
+			r.stats.Ways++
+		} else {
+			r.stats.ShortWays++
+		}
+	}
+	b.Stats = r.stats
+	g, err := b.Build()
+	if errors.Is(err, graph.ErrEmpty) {
+		return nil, fmt.Errorf("no routable road in the extract (%d road ways kept by the profile's classes %s, %d skipped): %w",
+			len(r.ways), strings.Join(sortedKeys(r.p.Speeds), ","), r.stats.SkippedWays, err)
+	}
+	return g, err
+}
