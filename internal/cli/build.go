@@ -10,6 +10,8 @@ import (
 	"github.com/fastroad/fastroad/graph"
 )
 
+func init() { register(buildCmd) }
+
 func buildCmd(e *env) *cobra.Command {
 	var out, profile string
 	c := &cobra.Command{

@@ -29,6 +29,11 @@ type env struct {
 	ctx            context.Context
 }
 
+// commands lists the subcommands; each file registers its own in init.
+var commands []func(*env) *cobra.Command
+
+func register(mk func(*env) *cobra.Command) { commands = append(commands, mk) }
+
 // Main runs fastroad with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -54,7 +59,9 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.AddCommand(buildCmd(e), matrixCmd(e), profileCmd(e))
+	for _, mk := range commands {
+		root.AddCommand(mk(e))
+	}
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0

@@ -13,6 +13,8 @@ import (
 	"github.com/fastroad/fastroad/graph"
 )
 
+func init() { register(matrixCmd) }
+
 func matrixCmd(e *env) *cobra.Command {
 	var graphPath, profile, from, to, out string
 	var timing bool

@@ -98,6 +98,8 @@ func writeProfile(w io.Writer, p osm.Profile) error {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
+func init() { register(profileCmd) }
+
 func profileCmd(e *env) *cobra.Command {
 	var path string
 	c := &cobra.Command{
