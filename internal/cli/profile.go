@@ -42,7 +42,14 @@ func loadProfile(path string) (osm.Profile, error) {
 		p.MaxspeedFactor = f.MaxspeedFactor
 	}
 	if v.IsSet("maxspeed_zones") {
-		p.MaxspeedZones = f.MaxspeedZones
+		// viper lower-cases keys; zone codes are written "CN:urban".
+		p.MaxspeedZones = make(map[string]float64, len(f.MaxspeedZones))
+		for k, val := range f.MaxspeedZones {
+			if cc, rest, ok := strings.Cut(k, ":"); ok {
+				k = strings.ToUpper(cc) + ":" + rest
+			}
+			p.MaxspeedZones[k] = val
+		}
 	}
 	if v.IsSet("access_keys") {
 		p.AccessKeys = f.AccessKeys
