@@ -156,6 +156,7 @@ func (b *Builder) Build() (*Graph, error) {
 	if len(g.NodeLon) >= math.MaxInt32 || len(g.Segments) >= math.MaxInt32/2 {
 		return nil, fmt.Errorf("graph too large: %d nodes, %d segments", len(g.NodeLon), len(g.Segments))
 	}
+	g.renumber()
 	g.buildOut()
 	g.finish()
 	return g, nil

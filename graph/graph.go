@@ -275,3 +275,14 @@ func TimeMillis(metres float64, kmh float64) uint32 {
 	}
 	return uint32(ms)
 }
+
+// NodeByID returns the node whose source id is id (linear scan; callers that
+// look up many ids should build their own map).
+func (g *Graph) NodeByID(id int64) (int32, bool) {
+	for i, x := range g.NodeID {
+		if x == id {
+			return int32(i), true
+		}
+	}
+	return -1, false
+}

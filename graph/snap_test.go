@@ -63,7 +63,7 @@ func TestSnapProjectsOntoSegment(t *testing.T) {
 	ab := Distance(Point{116, 36}, Point{116.01, 36})
 	s := NewSearch(g)
 	s.Run(Outbound, g.Seeds(nil, sn, Outbound), Stop{})
-	c := int32(2)
+	c, _ := g.NodeByID(2)
 	want := part(TimeMillis(ab, 36), 0.75) + TimeMillis(ab, 36)
 	if got := s.Time(c); absDiff(got, want) > 2 {
 		t.Errorf("to C: got %d ms want %d", got, want)
@@ -119,7 +119,7 @@ func TestSnapPolicy(t *testing.T) {
 	}
 	// On a node.
 	sn, err = g.SnapPoint(Point{116.01, 36}, SnapOptions{NoControlled: true})
-	if err != nil || g.OnNode(sn) != 1 {
+	if nb, _ := g.NodeByID(1); err != nil || g.OnNode(sn) != nb {
 		t.Errorf("on node B: got node %d, %v", g.OnNode(sn), err)
 	}
 }
