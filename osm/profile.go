@@ -54,6 +54,7 @@ type Profile struct {
 //   - tertiary (township roads 乡道, class-3/4): design 20-40; 35.
 //   - unclassified (village roads 村道): 30; residential 20; living_street 10.
 //   - links at roughly 60-70% of their class.
+//
 // OSRM's car profile uses comparable values (motorway 90, trunk 85, primary
 // 65, secondary 55, tertiary 40, unclassified 25, residential 25).
 func DefaultSpeeds() map[string]float64 {

@@ -48,3 +48,47 @@ func TestZZExplore(t *testing.T) {
 	}
 	fmt.Printf("STATS %+v\n", f.Stats)
 }
+
+func TestZZRails(t *testing.T) {
+	path := os.Getenv("EXPLORE")
+	if path == "" {
+		t.Skip()
+	}
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	f, err := ReadFeatures(context.Background(), open, FeatureOptions{AdminLevel: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Stations {
+		for _, r := range f.Rails {
+			for _, part := range r.Parts {
+				for _, p := range part {
+					dx := (p.Lon - s.Lon) * 85000
+					dy := (p.Lat - s.Lat) * 111000
+					if dx*dx+dy*dy < 300*300 {
+						fmt.Println(s.Tags["name"], r.ID, r.HighSpeed, r.Usage, r.Name)
+						goto next
+					}
+				}
+			}
+		next:
+		}
+	}
+}
+
+func TestZZRel(t *testing.T) {
+	path := os.Getenv("EXPLORE")
+	if path == "" {
+		t.Skip()
+	}
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	var r reader
+	fr := &featureReader{procs: 2, opt: FeatureOptions{}}
+	r.pass(context.Background(), open, fr.scanRelations)
+	for _, rel := range fr.stRels {
+		fmt.Println(rel.ID, rel.Tags)
+		for _, m := range rel.Members {
+			fmt.Println("  ", m.Type, m.Ref, m.Role)
+		}
+	}
+}

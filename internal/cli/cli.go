@@ -84,4 +84,3 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
-
