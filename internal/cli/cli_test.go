@@ -190,3 +190,22 @@ func FuzzLoadProfile(f *testing.F) {
 		}
 	})
 }
+
+// TestShippedProfiles: profiles/china.yaml is the built-in default, and every
+// shipped profile loads.
+func TestShippedProfiles(t *testing.T) {
+	p, err := loadProfile("../../profiles/china.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := loadProfile("")
+	if p.Hash() != def.Hash() {
+		var a, b bytes.Buffer
+		writeProfile(&a, p)
+		writeProfile(&b, def)
+		t.Errorf("profiles/china.yaml differs from the built-in default:\n%s\nvs\n%s", a.String(), b.String())
+	}
+	if _, err := loadProfile("../../profiles/test.yaml"); err != nil {
+		t.Error(err)
+	}
+}
