@@ -31,12 +31,15 @@ type Builder struct {
 	nodeIdx map[int64]int32
 	strIdx  map[string]uint32
 	Stats   BuildStats
+
+	lastKey int64       // last key handed out by NewKey
+	ranges  [][2]uint32 // inner shape points of each segment in ShapeLon/Lat; Build compacts them
 }
 
 // NewBuilder returns an empty builder.
 func NewBuilder() *Builder {
 	return &Builder{
-		g:       &Graph{Strings: []string{""}, ShapeFirst: []uint32{0}},
+		g:       &Graph{Strings: []string{""}},
 		nodeIdx: make(map[int64]int32),
 		strIdx:  map[string]uint32{"": 0},
 	}
@@ -58,7 +61,10 @@ func NewBuilderFrom(g *Graph) *Builder {
 		b.strIdx[s] = uint32(i)
 	}
 	b.g.Segments = append([]Segment(nil), g.Segments...)
-	b.g.ShapeFirst = append([]uint32(nil), g.ShapeFirst...)
+	b.ranges = make([][2]uint32, len(g.Segments))
+	for s := range b.ranges {
+		b.ranges[s] = [2]uint32{g.ShapeFirst[s], g.ShapeFirst[s+1]}
+	}
 	b.g.ShapeLon = append([]int32(nil), g.ShapeLon...)
 	b.g.ShapeLat = append([]int32(nil), g.ShapeLat...)
 	b.g.Meta = g.Meta
@@ -117,11 +123,7 @@ func (b *Builder) Add(p Piece) error {
 	for i := 1; i < n; i++ {
 		length += Distance(p.Coords[i-1], p.Coords[i])
 	}
-	for _, c := range p.Coords[1 : n-1] {
-		b.g.ShapeLon = append(b.g.ShapeLon, toE7(c.Lon))
-		b.g.ShapeLat = append(b.g.ShapeLat, toE7(c.Lat))
-	}
-	b.g.ShapeFirst = append(b.g.ShapeFirst, uint32(len(b.g.ShapeLon)))
+	b.ranges = append(b.ranges, b.appendShape(p.Coords))
 	var flags uint8
 	if p.SpeedFwd > 0 {
 		flags |= Forward
@@ -147,6 +149,7 @@ func (b *Builder) Add(p Piece) error {
 // Build finishes the graph: arcs in CSR form, reverse arcs, components.
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
+	b.compactShapes()
 	g := b.g
 	b.g = nil
 	g.Meta.Stats = b.Stats
@@ -190,12 +193,12 @@ func (g *Graph) buildOut() {
 		if s.Flags&Forward != 0 {
 			a := next[s.From]
 			next[s.From]++
-			head[a], weight[a], seg[a] = s.To, TimeMillis(s.Length, float64(s.SpeedFwd)), uint32(i)<<1
+			head[a], weight[a], seg[a] = s.To, s.weight(false), uint32(i)<<1
 		}
 		if s.Flags&Backward != 0 {
 			a := next[s.To]
 			next[s.To]++
-			head[a], weight[a], seg[a] = s.From, TimeMillis(s.Length, float64(s.SpeedBwd)), uint32(i)<<1|1
+			head[a], weight[a], seg[a] = s.From, s.weight(true), uint32(i)<<1|1
 		}
 	}
 	g.Out = Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
@@ -241,35 +244,37 @@ func reverse(adj Adjacency, n int) Adjacency {
 	return Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
 }
 
-// WithSpeeds returns a graph over the same topology whose segment speeds are
-// given by speed(s) for every segment s (km/h forward and backward; a
-// direction that the base graph cannot drive stays closed, a speed of 0
-// closes an open direction). Only weights and segment records are copied;
-// nodes, shapes, strings and the CSR structure are shared with g.
+// WithEdits returns a graph over the same topology in which edit may change
+// each segment's speeds, class and the flags Closed, Planned, Controlled and
+// Added (edit is called for every segment with a copy it may modify; the
+// directions a segment can be driven, its ends and geometry are topology and
+// stay as they are). Only segment records and weights are new; nodes,
+// shapes, strings and the CSR structure are shared with g, so a speed-only
+// scenario costs one pass over the arcs.
 //
-// A closed direction keeps its arc with weight Inf, which searches skip.
-// Components are recomputed, so snapping avoids closed roads.
-func (g *Graph) WithSpeeds(speed func(s int32, seg *Segment) (fwd, bwd float64)) *Graph {
+// A closed direction (speed 0 or Closed) keeps its arc with weight Inf, which
+// searches skip. Components are recomputed, so snapping avoids closed roads.
+func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	ng := *g
 	ng.Segments = append([]Segment(nil), g.Segments...)
+	const fixed = Forward | Backward
 	for i := range ng.Segments {
 		s := &ng.Segments[i]
-		f, b := speed(int32(i), s)
-		if s.Flags&Forward != 0 {
-			s.SpeedFwd = float32(max(f, 0))
+		before := *s
+		edit(int32(i), s)
+		s.From, s.To, s.Length, s.WayID, s.Name, s.Ref = before.From, before.To, before.Length, before.WayID, before.Name, before.Ref
+		s.Flags = s.Flags&^fixed | before.Flags&fixed
+		if s.Flags&Forward == 0 {
+			s.SpeedFwd = 0
 		}
-		if s.Flags&Backward != 0 {
-			s.SpeedBwd = float32(max(b, 0))
+		if s.Flags&Backward == 0 {
+			s.SpeedBwd = 0
 		}
+		s.SpeedFwd, s.SpeedBwd = max(s.SpeedFwd, 0), max(s.SpeedBwd, 0)
 	}
 	w := make([]uint32, len(g.Out.Weight))
 	for a, sd := range g.Out.Seg {
-		s := &ng.Segments[sd>>1]
-		kmh := s.SpeedFwd
-		if sd&1 != 0 {
-			kmh = s.SpeedBwd
-		}
-		w[a] = TimeMillis(s.Length, float64(kmh))
+		w[a] = ng.Segments[sd>>1].weight(sd&1 != 0)
 	}
 	ng.Out.Weight = w
 	iw := make([]uint32, len(g.In.Weight))

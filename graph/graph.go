@@ -105,7 +105,24 @@ const (
 	Controlled
 	// Added: the segment was added by a scenario, not read from the extract.
 	Added
+	// Closed: the segment exists but cannot be driven (a closure, or a road
+	// under construction that a scenario may open); its arcs weigh Inf.
+	Closed
+	// Planned: read from highway=construction/proposed; closed in the base.
+	Planned
 )
+
+// weight is the arc weight of a segment in one direction.
+func (s *Segment) weight(backward bool) uint32 {
+	if s.Flags&Closed != 0 {
+		return Inf
+	}
+	kmh := s.SpeedFwd
+	if backward {
+		kmh = s.SpeedBwd
+	}
+	return TimeMillis(s.Length, float64(kmh))
+}
 
 // Segment is one piece of road between two graph nodes along one way.
 type Segment struct {

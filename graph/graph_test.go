@@ -288,11 +288,11 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func TestWithSpeeds(t *testing.T) {
+func TestWithEdits(t *testing.T) {
 	g := randomGraph(t, 11, 300)
 	// Doubling every speed halves every time (to the millisecond).
-	g2 := g.WithSpeeds(func(s int32, seg *Segment) (float64, float64) {
-		return 2 * float64(seg.SpeedFwd), 2 * float64(seg.SpeedBwd)
+	g2 := g.WithEdits(func(s int32, seg *Segment) {
+		seg.SpeedFwd, seg.SpeedBwd = 2*seg.SpeedFwd, 2*seg.SpeedBwd
 	})
 	a, b := NewSearch(g), NewSearch(g2)
 	a.Run(Outbound, []Seed{{Node: 0}}, Stop{})
@@ -311,10 +311,10 @@ func TestWithSpeeds(t *testing.T) {
 	}
 	// The original is untouched, topology shared.
 	if &g.Out.Head[0] != &g2.Out.Head[0] {
-		t.Error("WithSpeeds copied the topology")
+		t.Error("WithEdits copied the topology")
 	}
 	// Closing everything: nothing reachable but the seed; the graph is still consistent.
-	g3 := g.WithSpeeds(func(int32, *Segment) (float64, float64) { return 0, 0 })
+	g3 := g.WithEdits(func(_ int32, seg *Segment) { seg.Flags |= Closed })
 	c := NewSearch(g3)
 	c.Run(Outbound, []Seed{{Node: 0}}, Stop{})
 	if c.Settled() != 1 {

@@ -1,0 +1,236 @@
+package graph
+
+import (
+	"math"
+)
+
+// Topology edits for scenarios. They work on a Builder made with
+// NewBuilderFrom, in the builder's current state (so several edits can
+// follow each other), and then Build renumbers and derives everything.
+// Segments are addressed by index into the builder's segment list; splitting
+// keeps the first half at the old index and appends the second half.
+
+// NumSegments returns the number of segments added so far.
+func (b *Builder) NumSegments() int { return len(b.g.Segments) }
+
+// Segment returns a pointer to segment s; callers may change its speeds,
+// class and flags (not its ends or geometry).
+func (b *Builder) Segment(s int32) *Segment { return &b.g.Segments[s] }
+
+// NodeKey returns the key (source node id) of node v.
+func (b *Builder) NodeKey(v int32) int64 { return b.g.NodeID[v] }
+
+// NodePoint returns the position of node v.
+func (b *Builder) NodePoint(v int32) Point { return b.g.Node(v) }
+
+// SegmentShape returns the geometry of segment s, From to To.
+func (b *Builder) SegmentShape(dst []Point, s int32) []Point { return b.shape(dst, s) }
+
+// shape is Graph.Shape for the builder's current state.
+func (b *Builder) shape(dst []Point, s int32) []Point {
+	g := b.g
+	seg := &g.Segments[s]
+	dst = append(dst, g.Node(seg.From))
+	r := b.ranges[s]
+	for i := r[0]; i < r[1]; i++ {
+		dst = append(dst, Point{fromE7(g.ShapeLon[i]), fromE7(g.ShapeLat[i])})
+	}
+	return append(dst, g.Node(seg.To))
+}
+
+// appendShape stores the inner points of a full geometry and returns their range.
+func (b *Builder) appendShape(pts []Point) [2]uint32 {
+	g := b.g
+	start := uint32(len(g.ShapeLon))
+	for _, c := range pts[1 : len(pts)-1] {
+		g.ShapeLon = append(g.ShapeLon, toE7(c.Lon))
+		g.ShapeLat = append(g.ShapeLat, toE7(c.Lat))
+	}
+	return [2]uint32{start, uint32(len(g.ShapeLon))}
+}
+
+// String returns the name or ref string i.
+func (b *Builder) String(i uint32) string { return b.g.String(i) }
+
+// NewKey returns a node key not used so far (negative: not an OSM id).
+func (b *Builder) NewKey() int64 {
+	b.lastKey--
+	for {
+		if _, used := b.nodeIdx[b.lastKey]; !used {
+			return b.lastKey
+		}
+		b.lastKey--
+	}
+}
+
+// Position is a place on a segment's geometry: piece k (from shape point k
+// to k+1) at fraction T of that piece.
+type Position struct {
+	Seg  int32
+	K    int
+	T    float64
+	Dist float64 // metres from the query point
+	At   Point   // the position itself
+}
+
+// Nearest returns the position on an accepted segment nearest to p (by
+// brute force over the builder's segments: scenario edits ask this a few
+// dozen times, on a graph that changes between calls).
+func (b *Builder) Nearest(p Point, accept func(s int32, seg *Segment) bool) (Position, bool) {
+	best := Position{Seg: -1, Dist: math.Inf(1)}
+	pr := newLocalProj(p.Lat)
+	var pts []Point
+	// Cheap prefilter on node distance: skip segments whose ends and shape are
+	// all far; done by testing the bounding box of the shape in projected space.
+	for s := range b.g.Segments {
+		seg := &b.g.Segments[s]
+		if accept != nil && !accept(int32(s), seg) {
+			continue
+		}
+		pts = b.shape(pts[:0], int32(s))
+		if !math.IsInf(best.Dist, 1) {
+			minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+			for _, q := range pts {
+				x, y := (q.Lon-p.Lon)*pr.kx, (q.Lat-p.Lat)*pr.ky
+				minX, maxX = math.Min(minX, x), math.Max(maxX, x)
+				minY, maxY = math.Min(minY, y), math.Max(maxY, y)
+			}
+			dx := math.Max(0, math.Max(minX, -maxX))
+			dy := math.Max(0, math.Max(minY, -maxY))
+			if math.Hypot(dx, dy) > best.Dist {
+				continue
+			}
+		}
+		for k := 0; k+1 < len(pts); k++ {
+			ax, ay := (pts[k].Lon-p.Lon)*pr.kx, (pts[k].Lat-p.Lat)*pr.ky
+			bx, by := (pts[k+1].Lon-p.Lon)*pr.kx, (pts[k+1].Lat-p.Lat)*pr.ky
+			dx, dy := bx-ax, by-ay
+			t := 0.0
+			if l2 := dx*dx + dy*dy; l2 > 0 {
+				t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
+			}
+			if d := math.Hypot(ax+t*dx, ay+t*dy); d < best.Dist {
+				best = Position{Seg: int32(s), K: k, T: t, Dist: d,
+					At: Point{pts[k].Lon + t*(pts[k+1].Lon-pts[k].Lon), pts[k].Lat + t*(pts[k+1].Lat-pts[k].Lat)}}
+			}
+		}
+	}
+	return best, best.Seg >= 0
+}
+
+// Split makes a node at position pos and returns its key. At (within 1 cm
+// of) an end of the segment it returns that end's key and splits nothing;
+// otherwise segment pos.Seg becomes its first half and the second half is
+// appended with the same attributes.
+func (b *Builder) Split(pos Position) int64 {
+	g := b.g
+	s := pos.Seg
+	pts := b.shape(nil, s)
+	seg := g.Segments[s]
+	cut := pos.At
+	// Length along the geometry up to the cut.
+	along := 0.0
+	for k := 0; k < pos.K; k++ {
+		along += Distance(pts[k], pts[k+1])
+	}
+	along += Distance(pts[pos.K], cut)
+	if along <= 0.01 {
+		return g.NodeID[seg.From]
+	}
+	if seg.Length-along <= 0.01 {
+		return g.NodeID[seg.To]
+	}
+	key := b.NewKey()
+	mid := b.node(key, cut)
+	first := append(append([]Point(nil), pts[:pos.K+1]...), cut)
+	second := append([]Point{cut}, pts[pos.K+1:]...)
+	if first[len(first)-2] == cut {
+		first = first[:len(first)-1]
+		first[len(first)-1] = cut
+	}
+	if len(second) > 1 && second[1] == cut {
+		second = second[1:]
+	}
+	b.ranges[s] = b.appendShape(first) // the old run is left unused; Build compacts
+	g.Segments[s].To = mid
+	g.Segments[s].Length = polyLength(first)
+	tail := seg
+	tail.From = mid
+	tail.Length = polyLength(second)
+	g.Segments = append(g.Segments, tail)
+	b.ranges = append(b.ranges, b.appendShape(second))
+	return key
+}
+
+func polyLength(pts []Point) float64 {
+	l := 0.0
+	for i := 1; i < len(pts); i++ {
+		l += Distance(pts[i-1], pts[i])
+	}
+	return l
+}
+
+// Detach gives the segments in set new end nodes wherever they meet a
+// segment outside the set, so that the set becomes a road with no junction
+// to the rest of the network (a controlled-access upgrade), except at nodes
+// for which keep returns true. Segments of the set that met at a node still
+// meet at its clone. It returns the number of junctions cut.
+func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) int {
+	g := b.g
+	inSet := make(map[int32]bool)   // nodes touched by the set
+	outside := make(map[int32]bool) // nodes touched by other segments
+	for s := range g.Segments {
+		seg := &g.Segments[s]
+		m := inSet
+		if !set[int32(s)] {
+			m = outside
+		}
+		m[seg.From], m[seg.To] = true, true
+	}
+	clone := make(map[int32]int32)
+	for v := range inSet {
+		if outside[v] && (keep == nil || !keep(g.NodeID[v])) {
+			clone[v] = b.node(b.NewKey(), g.Node(v))
+		}
+	}
+	for s := range set {
+		seg := &g.Segments[s]
+		if c, ok := clone[seg.From]; ok {
+			seg.From = c
+		}
+		if c, ok := clone[seg.To]; ok {
+			seg.To = c
+		}
+	}
+	return len(clone)
+}
+
+// Incident returns the segments that end at the node with key, in the
+// builder's current state.
+func (b *Builder) Incident(key int64) []int32 {
+	v, ok := b.nodeIdx[key]
+	if !ok {
+		return nil
+	}
+	var out []int32
+	for s := range b.g.Segments {
+		if b.g.Segments[s].From == v || b.g.Segments[s].To == v {
+			out = append(out, int32(s))
+		}
+	}
+	return out
+}
+
+// compactShapes writes the shape table in segment order from the ranges.
+func (b *Builder) compactShapes() {
+	g := b.g
+	first := make([]uint32, len(g.Segments)+1)
+	lon := make([]int32, 0, len(g.ShapeLon))
+	lat := make([]int32, 0, len(g.ShapeLat))
+	for s, r := range b.ranges {
+		lon = append(lon, g.ShapeLon[r[0]:r[1]]...)
+		lat = append(lat, g.ShapeLat[r[0]:r[1]]...)
+		first[s+1] = uint32(len(lon))
+	}
+	g.ShapeFirst, g.ShapeLon, g.ShapeLat = first, lon, lat
+}

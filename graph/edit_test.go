@@ -1,0 +1,117 @@
+package graph
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestRebuildKeepsTimes: a graph passed through NewBuilderFrom and Build
+// routes exactly as before (node order may differ; compare by node key).
+func TestRebuildKeepsTimes(t *testing.T) {
+	g := randomGraph(t, 41, 300)
+	g2, err := NewBuilderFrom(g).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareByKey(t, g, g2, 0)
+}
+
+// compareByKey checks that times from every listed source agree between two
+// graphs within tol ms for all nodes of g.
+func compareByKey(t *testing.T, g, g2 *Graph, tol uint32) {
+	t.Helper()
+	idx2 := map[int64]int32{}
+	for i, id := range g2.NodeID {
+		idx2[id] = int32(i)
+	}
+	s, s2 := NewSearch(g), NewSearch(g2)
+	for _, src := range []int32{0, int32(g.NumNodes() / 2)} {
+		s.Run(Outbound, []Seed{{Node: src}}, Stop{})
+		s2.Run(Outbound, []Seed{{Node: idx2[g.NodeID[src]]}}, Stop{})
+		for v := int32(0); v < int32(g.NumNodes()); v++ {
+			a, b := s.Time(v), s2.Time(idx2[g.NodeID[v]])
+			if (a == Inf) != (b == Inf) || absDiff(a, b) > tol {
+				t.Fatalf("from key %d to key %d: got %d want %d", g.NodeID[src], g.NodeID[v], b, a)
+			}
+		}
+	}
+}
+
+// TestSplitKeepsTimes: splitting segments at random points adds nodes but
+// changes no time between the old nodes by more than rounding.
+func TestSplitKeepsTimes(t *testing.T) {
+	g := randomGraph(t, 42, 300)
+	b := NewBuilderFrom(g)
+	r := rand.New(rand.NewPCG(5, 5))
+	lo, hi := g.Bounds()
+	for i := 0; i < 40; i++ {
+		p := Point{lo.Lon + (hi.Lon-lo.Lon)*r.Float64(), lo.Lat + (hi.Lat-lo.Lat)*r.Float64()}
+		pos, ok := b.Nearest(p, nil)
+		if !ok {
+			t.Fatal("nothing near")
+		}
+		b.Split(pos)
+	}
+	g2, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g2.NumNodes() <= g.NumNodes() {
+		t.Fatalf("split added no node: %d -> %d", g.NumNodes(), g2.NumNodes())
+	}
+	compareByKey(t, g, g2, 40) // <= 1 ms of rounding per split on a path
+	// The geometry is kept: total length unchanged.
+	var l1, l2 float64
+	for _, s := range g.Segments {
+		l1 += s.Length
+	}
+	for _, s := range g2.Segments {
+		l2 += s.Length
+	}
+	if d := l1 - l2; d > 0.5 || d < -0.5 { // split points are stored to 1e-7 degree
+		t.Errorf("total length %v -> %v", l1, l2)
+	}
+}
+
+// TestDetach: the middle road of a cross, detached, no longer meets the
+// crossing road; with the crossing kept it does.
+func TestDetach(t *testing.T) {
+	build := func(keep bool) *Graph {
+		b := NewBuilder()
+		// east-west road 1-2-3, north-south road 4-2-5, all two-way.
+		add := func(way, from, to int64, a, c Point) {
+			if err := b.Add(Piece{WayID: way, Class: Primary, FromKey: from, ToKey: to, Coords: []Point{a, c}, SpeedFwd: 50, SpeedBwd: 50}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p1, p2, p3 := Point{116, 36}, Point{116.01, 36}, Point{116.02, 36}
+		p4, p5 := Point{116.01, 36.01}, Point{116.01, 35.99}
+		add(1, 1, 2, p1, p2)
+		add(1, 2, 3, p2, p3)
+		add(2, 4, 2, p4, p2)
+		add(2, 2, 5, p2, p5)
+		cut := b.Detach(map[int32]bool{0: true, 1: true}, func(key int64) bool { return keep && key == 2 })
+		if want := map[bool]int{false: 1, true: 0}[keep]; cut != want {
+			t.Fatalf("keep=%v: cut %d junctions want %d", keep, cut, want)
+		}
+		g, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	for _, keep := range []bool{false, true} {
+		g := build(keep)
+		s := NewSearch(g)
+		n1, _ := g.NodeByID(1)
+		n3, _ := g.NodeByID(3)
+		n4, _ := g.NodeByID(4)
+		s.Run(Outbound, []Seed{{Node: n1}}, Stop{})
+		if s.Time(n3) == Inf {
+			t.Errorf("keep=%v: the detached road itself is broken", keep)
+		}
+		if got := s.Time(n4) != Inf; got != keep {
+			t.Errorf("keep=%v: 1 reaches 4: %v", keep, got)
+		}
+	}
+}
