@@ -14,6 +14,7 @@ type Piece struct {
 	Class      Class
 	Controlled bool    // expressway mainline or ramp: no access to land beside it
 	Added      bool    // added by a scenario
+	Planned    bool    // under construction or proposed: added closed (Planned|Closed)
 	FromKey    int64   // node key of Coords[0] (OSM node id; negative for new nodes)
 	ToKey      int64   // node key of Coords[len-1]
 	Coords     []Point // full geometry, at least two points
@@ -136,6 +137,9 @@ func (b *Builder) Add(p Piece) error {
 	}
 	if p.Added {
 		flags |= Added
+	}
+	if p.Planned {
+		flags |= Planned | Closed
 	}
 	b.g.Segments = append(b.g.Segments, Segment{
 		From: from, To: to, Length: length, WayID: p.WayID,

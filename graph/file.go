@@ -15,7 +15,7 @@ import (
 //
 //	header: magic "FASTRGPH", version u32, counts (nodes, segments, shape
 //	        points, strings) u64 each, source SHA-256 [32], profile hash [32],
-//	        source name (u32 length + bytes, <= 4096), build stats (5 x i64),
+//	        source name (u32 length + bytes, <= 4096), build stats (6 x i64),
 //	        CRC-32 (IEEE) of the header bytes before it.
 //	body:   node ids, node lon, node lat; segment columns (from, to, length,
 //	        way id, name, ref, speed fwd, speed bwd, class, flags); shape
@@ -74,7 +74,7 @@ func Encode(w io.Writer, g *Graph) error {
 	e.u32(uint32(len(name)))
 	e.bytes([]byte(name))
 	st := g.Meta.Stats
-	for _, v := range []int64{st.Ways, st.SkippedWays, st.MissingNodeRefs, st.ClippedWays, st.ShortWays} {
+	for _, v := range []int64{st.Ways, st.SkippedWays, st.MissingNodeRefs, st.ClippedWays, st.ShortWays, st.PlannedWays} {
 		e.u64(uint64(v))
 	}
 	e.sum()
@@ -251,7 +251,7 @@ func (d *decoder) header() (Header, error) {
 	h.Meta.SourceName = string(name)
 	st := &h.Meta.Stats
 	st.Ways, st.SkippedWays, st.MissingNodeRefs = int64(d.u64()), int64(d.u64()), int64(d.u64())
-	st.ClippedWays, st.ShortWays = int64(d.u64()), int64(d.u64())
+	st.ClippedWays, st.ShortWays, st.PlannedWays = int64(d.u64()), int64(d.u64()), int64(d.u64())
 	d.check("header")
 	if d.err != nil {
 		return h, d.err

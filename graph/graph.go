@@ -193,6 +193,7 @@ type BuildStats struct {
 	MissingNodeRefs int64 // node references not found in the extract (clipped)
 	ClippedWays     int64 // ways with at least one missing node
 	ShortWays       int64 // ways with fewer than two usable nodes
+	PlannedWays     int64 // highway=construction/proposed ways kept closed
 }
 
 // NumNodes returns the number of nodes.

@@ -73,6 +73,7 @@ type way struct {
 	nodes      []int64
 	class      graph.Class
 	controlled bool
+	planned    bool    // under construction or proposed: closed until a scenario opens it
 	fwd, bwd   float64 // km/h, 0 = closed
 	name, ref  string
 }
@@ -174,7 +175,7 @@ func (r *reader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
 		ps := osmpbf.New(ctx, rd, r.procs)
 		ps.SkipNodes = true
 		ps.SkipRelations = true
-		ps.FilterWay = func(w *posm.Way) bool { _, ok := r.p.Speeds[w.Tags.Find("highway")]; return ok }
+		ps.FilterWay = func(w *posm.Way) bool { _, _, ok := r.roadClass(w.Tags); return ok }
 		sc = ps
 	} else {
 		sc = osmxml.New(ctx, rd)
@@ -194,13 +195,27 @@ func (r *reader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
 	return nil
 }
 
-// addWay turns a way's tags into a routable way or counts why not.
+// roadClass returns the highway class a way is (or, for
+// highway=construction/proposed, will be) and whether it is planned; ok is
+// false when the profile does not route that class.
+func (r *reader) roadClass(tags posm.Tags) (hw string, planned, ok bool) {
+	hw = tags.Find("highway")
+	if hw == "construction" || hw == "proposed" {
+		hw, planned = tags.Find(hw), true
+	}
+	_, ok = r.p.Speeds[hw]
+	return hw, planned, ok
+}
+
+// addWay turns a way's tags into a routable way or counts why not. Roads
+// under construction or proposed are kept as planned: closed in the graph,
+// opened by a scenario.
 func (r *reader) addWay(w *posm.Way) {
-	hw := w.Tags.Find("highway")
-	kmh, ok := r.p.Speeds[hw]
+	hw, planned, ok := r.roadClass(w.Tags)
 	if !ok {
 		return
 	}
+	kmh := r.p.Speeds[hw]
 	class, _ := graph.ParseClass(hw)
 	if w.Tags.Find("area") == "yes" || !r.accessible(w.Tags) {
 		r.stats.SkippedWays++
@@ -247,7 +262,7 @@ func (r *reader) addWay(w *posm.Way) {
 	}
 	name := w.Tags.Find("name")
 	r.ways = append(r.ways, way{
-		id: int64(w.ID), nodes: nodes, class: class, controlled: r.p.Controlled(hw),
+		id: int64(w.ID), nodes: nodes, class: class, controlled: r.p.Controlled(hw), planned: planned,
 		fwd: sf, bwd: sb, name: name, ref: w.Tags.Find("ref"),
 	})
 }
@@ -366,7 +381,7 @@ func (r *reader) build() (*graph.Graph, error) {
 			if len(coords) >= 2 {
 				used = true
 				err := b.Add(graph.Piece{
-					WayID: w.id, Name: w.name, Ref: w.ref, Class: w.class, Controlled: w.controlled,
+					WayID: w.id, Name: w.name, Ref: w.ref, Class: w.class, Controlled: w.controlled, Planned: w.planned,
 					FromKey: keys[0], ToKey: keys[len(keys)-1], Coords: coords,
 					SpeedFwd: w.fwd, SpeedBwd: w.bwd,
 				})
@@ -398,7 +413,9 @@ func (r *reader) build() (*graph.Graph, error) {
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		if used {
+		if used && w.planned {
+			r.stats.PlannedWays++
+		} else if used {
 			r.stats.Ways++
 		} else {
 			r.stats.ShortWays++

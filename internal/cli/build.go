@@ -56,6 +56,9 @@ func reportGraph(e *env, g *graph.Graph, took time.Duration) {
 	if st.SkippedWays > 0 {
 		fmt.Fprintf(e.stderr, "  skipped %d road ways (access=no/private, area, reversible)\n", st.SkippedWays)
 	}
+	if st.PlannedWays > 0 {
+		fmt.Fprintf(e.stderr, "  %d ways under construction or proposed kept closed (a scenario can open them: osm_construction)\n", st.PlannedWays)
+	}
 	if st.ClippedWays > 0 {
 		fmt.Fprintf(e.stderr, "  clipped extract: %d node references missing in %d ways; the missing parts were skipped\n",
 			st.MissingNodeRefs, st.ClippedWays)
