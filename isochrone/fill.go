@@ -1,0 +1,250 @@
+package isochrone
+
+import (
+	"errors"
+	"math"
+
+	"github.com/fastroad/fastroad/graph"
+)
+
+// Filling the travel-time grid from a search.
+//
+// 1. Roads: every segment that gives access to the land beside it (not
+//    controlled-access, not closed) is walked along its geometry in steps of
+//    half a cell; the time at each step is the best of reaching it through
+//    either end in a direction that can be driven (for an inbound search:
+//    the time from the step to the target). Each step lowers the time of the
+//    cell it falls in. Graph nodes are stamped too.
+// 2. Land: from those road cells the time spreads over the land at
+//    AccessKmh up to AccessMetres from the road, by a two-pass chamfer
+//    distance transform (3x3 neighbourhood, steps 1 and sqrt 2 cells),
+//    O(cells). A cell keeps the time of the best road cell it is reached
+//    from and its distance to it; spreading stops at AccessMetres.
+//
+// Motorway mainline and ramps (graph.Controlled) stamp nothing, so a town
+// beside an expressway with no entrance gets the time of its own roads, not
+// of the expressway passing by.
+
+// FillOptions set how a grid is filled. Zero values take the defaults.
+type FillOptions struct {
+	CellMetres   float64 // cell size; default 100
+	AccessKmh    float64 // off-road speed from a road to the land beside it; default 5 (walking)
+	AccessMetres float64 // farthest land from a road that counts as reached; default 500
+	MaxSeconds   float64 // ignore times beyond this (the largest band); default: no limit
+	// Box fixes the grid's area (minLon, minLat, maxLon, maxLat) so that
+	// grids of several scenarios align cell for cell; zero: the box of what
+	// the search reached within MaxSeconds, plus AccessMetres.
+	Box [4]float64
+}
+
+func (o *FillOptions) defaults() {
+	if o.CellMetres <= 0 {
+		o.CellMetres = 100
+	}
+	if o.AccessKmh <= 0 {
+		o.AccessKmh = 5
+	}
+	if o.AccessMetres < 0 || math.IsNaN(o.AccessMetres) {
+		o.AccessMetres = 0
+	} else if o.AccessMetres == 0 {
+		o.AccessMetres = 500
+	}
+	if o.MaxSeconds <= 0 || math.IsNaN(o.MaxSeconds) {
+		o.MaxSeconds = math.Inf(1)
+	}
+}
+
+// ErrNothingReached is returned when the search reached no land-access road.
+var ErrNothingReached = errors.New("the search reached no road that gives access to land")
+
+// Fill returns the travel-time grid of the last run of s (outbound: time from
+// the seeds; inbound: time to them).
+func Fill(g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
+	opt.defaults()
+	maxMs := opt.MaxSeconds * 1000
+	box := opt.Box
+	if box == ([4]float64{}) {
+		var ok bool
+		box, ok = reachedBox(g, s, maxMs)
+		if !ok {
+			return nil, ErrNothingReached
+		}
+		// margin: the access distance plus two cells
+		m := opt.AccessMetres + 2*opt.CellMetres
+		dLat := m / 111000
+		dLon := dLat / math.Max(math.Cos((box[1]+box[3])/2*math.Pi/180), 0.01)
+		box = [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}
+	}
+	grid, err := NewGrid(box[0], box[1], box[2], box[3], opt.CellMetres)
+	if err != nil {
+		return nil, err
+	}
+	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
+	stampRoads(g, s, grid, dist, opt, maxMs)
+	spread(grid, dist, opt)
+	return grid, nil
+}
+
+// reachedBox is the bounding box of nodes reached within maxMs that touch a
+// land-access segment.
+func reachedBox(g *graph.Graph, s *graph.Search, maxMs float64) ([4]float64, bool) {
+	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	found := false
+	for _, v := range s.Touched() {
+		t := s.Time(v)
+		if t == graph.Inf || float64(t) > maxMs {
+			continue
+		}
+		p := g.Node(v)
+		box[0], box[1] = math.Min(box[0], p.Lon), math.Min(box[1], p.Lat)
+		box[2], box[3] = math.Max(box[2], p.Lon), math.Max(box[3], p.Lat)
+		found = true
+	}
+	return box, found
+}
+
+// LandAccess reports whether a segment gives access to the land beside it.
+func LandAccess(seg *graph.Segment) bool {
+	return seg.Flags&(graph.Controlled|graph.Closed) == 0
+}
+
+func stampRoads(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, opt FillOptions, maxMs float64) {
+	step := opt.CellMetres / 2
+	var pts []graph.Point
+	inbound := s.Direction() == graph.Inbound
+	stamp := func(p graph.Point, ms float64) {
+		if ms > maxMs {
+			return
+		}
+		i, j, ok := grid.Cell(p.Lon, p.Lat)
+		if !ok {
+			return
+		}
+		k := j*grid.W + i
+		if t := float32(ms / 1000); t < grid.T[k] {
+			grid.T[k] = t
+			dist[k] = 0
+		}
+	}
+	for si := range g.Segments {
+		seg := &g.Segments[si]
+		if !LandAccess(seg) {
+			continue
+		}
+		tf, tt := s.Time(seg.From), s.Time(seg.To)
+		if tf == graph.Inf && tt == graph.Inf {
+			continue
+		}
+		wf, okf := g.ArcWeight(int32(si), false)
+		wb, okb := g.ArcWeight(int32(si), true)
+		okf = okf && wf != graph.Inf
+		okb = okb && wb != graph.Inf
+		// time at fraction f along the segment
+		at := func(f float64) float64 {
+			best := math.Inf(1)
+			if !inbound {
+				if okf && tf != graph.Inf {
+					best = math.Min(best, float64(tf)+f*float64(wf))
+				}
+				if okb && tt != graph.Inf {
+					best = math.Min(best, float64(tt)+(1-f)*float64(wb))
+				}
+			} else {
+				if okf && tt != graph.Inf {
+					best = math.Min(best, float64(tt)+(1-f)*float64(wf))
+				}
+				if okb && tf != graph.Inf {
+					best = math.Min(best, float64(tf)+f*float64(wb))
+				}
+			}
+			return best
+		}
+		if tf != graph.Inf {
+			stamp(g.Node(seg.From), float64(tf))
+		}
+		if tt != graph.Inf {
+			stamp(g.Node(seg.To), float64(tt))
+		}
+		if seg.Length <= 0 {
+			continue
+		}
+		pts = g.Shape(pts[:0], int32(si))
+		along := 0.0
+		for k := 0; k+1 < len(pts); k++ {
+			a, b := pts[k], pts[k+1]
+			l := graph.Distance(a, b)
+			n := int(l/step) + 1
+			for q := 0; q <= n; q++ {
+				u := float64(q) / float64(n)
+				p := graph.Point{Lon: a.Lon + u*(b.Lon-a.Lon), Lat: a.Lat + u*(b.Lat-a.Lat)}
+				stamp(p, at((along+u*l)/seg.Length))
+			}
+			along += l
+		}
+	}
+}
+
+// spread runs the two-pass chamfer transform that carries road times onto
+// the land within AccessMetres at AccessKmh.
+func spread(grid *Grid, dist []float32, opt FillOptions) {
+	if opt.AccessMetres <= 0 {
+		return
+	}
+	w, h := grid.W, grid.H
+	cell := float32(opt.CellMetres)
+	diag := cell * float32(math.Sqrt2)
+	secPerM := float32(3.6 / opt.AccessKmh)
+	maxD := float32(opt.AccessMetres)
+	T := grid.T
+	relax := func(k, nb int, step float32) {
+		tn := T[nb]
+		if math.IsInf(float64(tn), 1) {
+			return
+		}
+		d := dist[nb] + step
+		if d > maxD {
+			return
+		}
+		if t := tn + step*secPerM; t < T[k] {
+			T[k], dist[k] = t, d
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		// forward: from the south-west corner
+		for j := 0; j < h; j++ {
+			for i := 0; i < w; i++ {
+				k := j*w + i
+				if i > 0 {
+					relax(k, k-1, cell)
+				}
+				if j > 0 {
+					relax(k, k-w, cell)
+					if i > 0 {
+						relax(k, k-w-1, diag)
+					}
+					if i+1 < w {
+						relax(k, k-w+1, diag)
+					}
+				}
+			}
+		}
+		// backward: from the north-east corner
+		for j := h - 1; j >= 0; j-- {
+			for i := w - 1; i >= 0; i-- {
+				k := j*w + i
+				if i+1 < w {
+					relax(k, k+1, cell)
+				}
+				if j+1 < h {
+					relax(k, k+w, cell)
+					if i+1 < w {
+						relax(k, k+w+1, diag)
+					}
+					if i > 0 {
+						relax(k, k+w-1, diag)
+					}
+				}
+			}
+		}
+	}
+}
