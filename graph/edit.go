@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"slices"
 )
 
 // Topology edits for scenarios. They work on a Builder made with
@@ -118,11 +119,12 @@ func (b *Builder) Nearest(p Point, accept func(s int32, seg *Segment) bool) (Pos
 	return best, best.Seg >= 0
 }
 
-// Split makes a node at position pos and returns its key. At (within 1 cm
-// of) an end of the segment it returns that end's key and splits nothing;
-// otherwise segment pos.Seg becomes its first half and the second half is
-// appended with the same attributes.
-func (b *Builder) Split(pos Position) int64 {
+// Split makes a node at position pos and returns its key and the index of
+// the new second half (-1 when nothing was split). At (within 1 cm of) an end
+// of the segment it returns that end's key and splits nothing; otherwise
+// segment pos.Seg becomes its first half and the second half is appended
+// with the same attributes.
+func (b *Builder) Split(pos Position) (int64, int32) {
 	g := b.g
 	s := pos.Seg
 	pts := b.shape(nil, s)
@@ -135,10 +137,10 @@ func (b *Builder) Split(pos Position) int64 {
 	}
 	along += Distance(pts[pos.K], cut)
 	if along <= 0.01 {
-		return g.NodeID[seg.From]
+		return g.NodeID[seg.From], -1
 	}
 	if seg.Length-along <= 0.01 {
-		return g.NodeID[seg.To]
+		return g.NodeID[seg.To], -1
 	}
 	key := b.NewKey()
 	mid := b.node(key, cut)
@@ -159,7 +161,7 @@ func (b *Builder) Split(pos Position) int64 {
 	tail.Length = polyLength(second)
 	g.Segments = append(g.Segments, tail)
 	b.ranges = append(b.ranges, b.appendShape(second))
-	return key
+	return key, int32(len(g.Segments) - 1)
 }
 
 func polyLength(pts []Point) float64 {
@@ -174,8 +176,9 @@ func polyLength(pts []Point) float64 {
 // segment outside the set, so that the set becomes a road with no junction
 // to the rest of the network (a controlled-access upgrade), except at nodes
 // for which keep returns true. Segments of the set that met at a node still
-// meet at its clone. It returns the number of junctions cut.
-func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) int {
+// meet at its clone. It returns the clones made: original node key -> clone
+// key, one per junction cut.
+func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int64]int64 {
 	g := b.g
 	inSet := make(map[int32]bool)   // nodes touched by the set
 	outside := make(map[int32]bool) // nodes touched by other segments
@@ -188,9 +191,17 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) int {
 		m[seg.From], m[seg.To] = true, true
 	}
 	clone := make(map[int32]int32)
+	keys := make(map[int64]int64)
+	order := make([]int32, 0, len(inSet))
 	for v := range inSet {
+		order = append(order, v)
+	}
+	slices.Sort(order) // deterministic clone keys
+	for _, v := range order {
 		if outside[v] && (keep == nil || !keep(g.NodeID[v])) {
-			clone[v] = b.node(b.NewKey(), g.Node(v))
+			k := b.NewKey()
+			clone[v] = b.node(k, g.Node(v))
+			keys[g.NodeID[v]] = k
 		}
 	}
 	for s := range set {
@@ -202,7 +213,7 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) int {
 			seg.To = c
 		}
 	}
-	return len(clone)
+	return keys
 }
 
 // Incident returns the segments that end at the node with key, in the
