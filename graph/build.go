@@ -20,6 +20,9 @@ type Piece struct {
 	Coords     []Point // full geometry, at least two points
 	SpeedFwd   float64 // km/h along Coords; 0 = closed in that direction
 	SpeedBwd   float64 // km/h against Coords; 0 = closed
+	// MinLength, when larger than the geometry's length, is used instead
+	// (a scenario ramp drawn as a point still takes its ramp time).
+	MinLength float64
 }
 
 // ErrEmpty is returned by Build when no piece can be driven.
@@ -124,6 +127,7 @@ func (b *Builder) Add(p Piece) error {
 	for i := 1; i < n; i++ {
 		length += Distance(p.Coords[i-1], p.Coords[i])
 	}
+	length = max(length, p.MinLength)
 	b.ranges = append(b.ranges, b.appendShape(p.Coords))
 	var flags uint8
 	if p.SpeedFwd > 0 {
