@@ -738,4 +738,3 @@ func upgradeControlled(b *graph.Builder, speeds map[string]float64, u *Upgrade, 
 	rep.Summary = fmt.Sprintf("upgraded %.1f km of %d ways to controlled access: %d junctions cut, %d interchanges", km, len(ways), len(clones), len(u.Entrances))
 	return nil
 }
-

@@ -168,7 +168,7 @@ func TestControlledUpgrade(t *testing.T) {
 		t.Fatalf("with an entrance at X: T->N unreachable")
 	}
 	// T->X at 100 km/h, 60 s of ramp, X->N at 40 km/h.
-	want := (graph.Distance(pT, pX)/100*3.6+60+graph.Distance(pX, pN)/40*3.6)/60
+	want := (graph.Distance(pT, pX)/100*3.6 + 60 + graph.Distance(pX, pN)/40*3.6) / 60
 	if abs(got-want) > 0.05 {
 		t.Errorf("with an entrance at X: T->N %.2f min want %.2f", got, want)
 	}

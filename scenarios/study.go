@@ -40,7 +40,9 @@ type Targets struct {
 }
 
 // DefaultTargets are the national yardsticks.
-func DefaultTargets() Targets { return Targets{ExpresswayMinutes: 30, TrunkMinutes: 15, HSRMinutes: 60} }
+func DefaultTargets() Targets {
+	return Targets{ExpresswayMinutes: 30, TrunkMinutes: 15, HSRMinutes: 60}
+}
 
 // Isochrones set the bands drawn for each alternative.
 type Isochrones struct {
