@@ -135,7 +135,7 @@ func Apply(base Network, alt Alternative) (*Result, error) {
 				return nil, wrap(i, key, trimKey(err, key))
 			}
 			ways := map[int64]bool{}
-			var km, before, after float64
+			var km, oneKm, before, after float64
 			for s := range g.Segments {
 				seg := &g.Segments[s]
 				shape = g.Shape(shape[:0], int32(s))
@@ -151,6 +151,9 @@ func Apply(base Network, alt Alternative) (*Result, error) {
 				touched[int32(s)] = i
 				ways[seg.WayID] = true
 				km += seg.Length / 1000
+				if seg.Flags&(graph.Forward|graph.Backward) != graph.Forward|graph.Backward {
+					oneKm += seg.Length / 1000
+				}
 				rep.Lines = append(rep.Lines, append([]graph.Point(nil), shape...))
 				c := get(int32(s))
 				before += seg.Length / 1000 / math.Max(float64(max(seg.SpeedFwd, seg.SpeedBwd)), 1)
@@ -174,9 +177,9 @@ func Apply(base Network, alt Alternative) (*Result, error) {
 			}
 			rep.Ways, rep.Km = len(ways), km
 			if e.Close != nil {
-				rep.Summary = fmt.Sprintf("closed %.1f km of %d ways", km, len(ways))
+				rep.Summary = fmt.Sprintf("closed %s of %d ways", roadKm(km, oneKm), len(ways))
 			} else {
-				rep.Summary = fmt.Sprintf("upgraded %.1f km of %d ways: average speed %.0f -> %.0f km/h", km, len(ways), km/before, km/after)
+				rep.Summary = fmt.Sprintf("upgraded %s of %d ways: average speed %.0f -> %.0f km/h", roadKm(km, oneKm), len(ways), km/before, km/after)
 				if e.Upgrade.Class != "" {
 					rep.Summary += ", class " + e.Upgrade.Class
 				}
@@ -246,6 +249,15 @@ func Apply(base Network, alt Alternative) (*Result, error) {
 	}
 	res.Graph = g
 	return res, nil
+}
+
+// roadKm describes a length of road: one-way carriageways of a dual
+// carriageway count half towards the road length.
+func roadKm(km, oneway float64) string {
+	if oneway == 0 {
+		return fmt.Sprintf("%.1f km", km)
+	}
+	return fmt.Sprintf("%.1f km of road (%.1f km of carriageway, %.1f km of it one-way)", km-oneway/2, km, oneway)
 }
 
 // upgradedSpeeds returns the speeds and class a segment gets from an upgrade.
@@ -318,7 +330,7 @@ func rampPiece(b *graph.Builder, from, to int64, a, c graph.Point, secs float64,
 }
 
 // landRoad accepts segments a new road may join: open, not controlled.
-func landRoad(road string) func(int32, *graph.Segment) bool {
+func landRoad() func(int32, *graph.Segment) bool {
 	return func(_ int32, seg *graph.Segment) bool {
 		return seg.Flags&(graph.Controlled|graph.Closed) == 0
 	}
@@ -466,7 +478,7 @@ func addRoad(b *graph.Builder, speeds map[string]float64, r *AddRoad, rep *EditR
 	for ei, lp := range ends {
 		p := lp.at(line)
 		if connectEnds {
-			pos, ok := b.Nearest(p, landRoad(""))
+			pos, ok := b.Nearest(p, landRoad())
 			if ok && pos.Dist <= endTol {
 				key, _ := b.Split(pos)
 				connections++
@@ -500,7 +512,7 @@ func addRoad(b *graph.Builder, speeds map[string]float64, r *AddRoad, rep *EditR
 		if d > tol {
 			return keyError{key + ".at", fmt.Errorf("point %v is %.0f m from the new road's line (tolerance_m %.0f)", at, d, tol)}
 		}
-		accept := landRoad("")
+		accept := landRoad()
 		if ic.Road != "" {
 			want := normRef(ic.Road)
 			accept = func(_ int32, seg *graph.Segment) bool {
@@ -674,7 +686,7 @@ func upgradeControlled(b *graph.Builder, speeds map[string]float64, u *Upgrade, 
 	set := map[int32]bool{}
 	ways := map[int64]bool{}
 	var shape []graph.Point
-	km := 0.0
+	km, oneKm := 0.0, 0.0
 	for s := int32(0); s < int32(b.NumSegments()); s++ {
 		seg := b.Segment(s)
 		if seg.Flags&graph.Closed != 0 {
@@ -693,12 +705,36 @@ func upgradeControlled(b *graph.Builder, speeds map[string]float64, u *Upgrade, 
 		set[s] = true
 		ways[seg.WayID] = true
 		km += seg.Length / 1000
+		if seg.Flags&(graph.Forward|graph.Backward) != graph.Forward|graph.Backward {
+			oneKm += seg.Length / 1000
+		}
 		rep.Lines = append(rep.Lines, append([]graph.Point(nil), shape...))
 	}
 	if len(set) == 0 {
 		return keyError{"selector", errNoMatch}
 	}
-	clones := b.Detach(set, nil)
+	// Where the selection ends and the same road goes on (same way or ref),
+	// the expressway joins it at grade, as real upgrades end; every other
+	// junction is cut.
+	keep := func(key int64) bool {
+		var in, out []*graph.Segment
+		for _, s := range b.Incident(key) {
+			if set[s] {
+				in = append(in, b.Segment(s))
+			} else {
+				out = append(out, b.Segment(s))
+			}
+		}
+		for _, o := range out {
+			for _, i := range in {
+				if o.WayID == i.WayID || (o.Ref != 0 && o.Ref == i.Ref) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	clones := b.Detach(set, keep)
 	inSet := func(s int32, _ *graph.Segment) bool { return set[s] }
 	for ii, ic := range u.Entrances {
 		key := fmt.Sprintf("entrances[%d].at", ii)
@@ -718,7 +754,7 @@ func upgradeControlled(b *graph.Builder, speeds map[string]float64, u *Upgrade, 
 		if second >= 0 {
 			set[second] = true
 		}
-		accept := landRoad("")
+		accept := landRoad()
 		if ic.Road != "" {
 			want := normRef(ic.Road)
 			accept = func(_ int32, seg *graph.Segment) bool {
@@ -735,6 +771,6 @@ func upgradeControlled(b *graph.Builder, speeds map[string]float64, u *Upgrade, 
 		}
 	}
 	rep.Ways, rep.Km = len(ways), km
-	rep.Summary = fmt.Sprintf("upgraded %.1f km of %d ways to controlled access: %d junctions cut, %d interchanges", km, len(ways), len(clones), len(u.Entrances))
+	rep.Summary = fmt.Sprintf("upgraded %s of %d ways to controlled access: %d junctions cut, %d interchanges", roadKm(km, oneKm), len(ways), len(clones), len(u.Entrances))
 	return nil
 }
