@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const testStudy = "../../testdata/study/study.yaml"
+
+// TestCompareHandDrawn runs compare on the hand-drawn network: a faster
+// road saves time, closing the only road cuts Testville off and the outputs
+// say so (never 0 minutes), and a rerun writes byte-identical files.
+func TestCompareHandDrawn(t *testing.T) {
+	dir := t.TempDir()
+	out1, out2 := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, out := range []string{out1, out2} {
+		if code, _, stderr := run(t, "compare", testStudy, "-o", out); code != 0 {
+			t.Fatalf("compare: exit %d: %s", code, stderr)
+		}
+	}
+	towns := read(t, out1, "towns.csv")
+	for _, want := range []string{
+		"faster,node/100,Testville,50000,Test Central,4.9,-4.9,",
+		"closed,node/100,Testville,50000,,,,,,,,,false,false,false,\"unreachable",
+	} {
+		if !strings.Contains(towns, want) {
+			t.Errorf("towns.csv lacks %q:\n%s", want, towns)
+		}
+	}
+	rep := read(t, out1, "report.md")
+	for _, want := range []string{"Testville can no longer reach the HSR station", "Testville: 9.8 → 4.9 min to the HSR station (-4.9 min)", "© OpenStreetMap contributors"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	summary := read(t, out1, "summary.csv")
+	if !strings.HasPrefix(summary, "alternative,description,rebuilt,edits,road_km_changed,towns,towns_cut_off,") {
+		t.Errorf("summary.csv header: %s", strings.SplitN(summary, "\n", 2)[0])
+	}
+	if !strings.Contains(summary, "closed,the only road from Testville is closed,false,1,") {
+		t.Errorf("summary.csv: %s", summary)
+	}
+	// Byte-identical rerun.
+	entries, _ := os.ReadDir(out1)
+	if len(entries) < 20 {
+		t.Fatalf("only %d files written", len(entries))
+	}
+	for _, e := range entries {
+		a, b := read(t, out1, e.Name()), read(t, out2, e.Name())
+		if a != b {
+			t.Errorf("%s differs between two runs", e.Name())
+		}
+	}
+	for _, name := range []string{"diff-faster-hsr.png", "closed-to-entrance.geojson", "base-to-hsr.png", "summary.json", "coverage.csv", "curves.csv"} {
+		if _, err := os.Stat(filepath.Join(out1, name)); err != nil {
+			t.Errorf("missing %s", name)
+		}
+	}
+	// A rerun over a folder compare wrote replaces it; a foreign folder is refused.
+	if code, _, stderr := run(t, "compare", testStudy, "-o", out1); code != 0 {
+		t.Errorf("rerun over its own folder: exit %d: %s", code, stderr)
+	}
+	foreign := filepath.Join(dir, "mine")
+	os.Mkdir(foreign, 0o755)
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("keep me"), 0o644)
+	code, _, stderr := run(t, "compare", testStudy, "-o", foreign)
+	if code != 2 || !strings.Contains(stderr, "not written by compare") {
+		t.Errorf("foreign folder: exit %d: %s", code, stderr)
+	}
+	if read(t, foreign, "notes.txt") != "keep me" {
+		t.Error("a foreign folder was touched")
+	}
+}
+
+func read(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestStudyErrors: bad study files give errors that name the file and the
+// key, a non-zero exit, and no output folder.
+func TestStudyErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"net.osm", "places.yaml"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/study", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, f, string(data))
+	}
+	head := "name: t\nbase: {extract: net.osm, places: places.yaml}\n"
+	tests := []struct {
+		name, study string
+		code        int
+		want        []string
+	}{
+		{"misspelt key", head + "alternatives:\n  - name: a\n    edits:\n      - close: {way_id: [1]}\n", 2, []string{"bad.yaml", "way_id"}},
+		{"unknown edit", head + "alternatives:\n  - name: a\n    edits:\n      - widen: {way_ids: [1]}\n", 2, []string{"bad.yaml", "widen"}},
+		{"unknown way", head + "alternatives:\n  - name: a\n    edits:\n      - close: {way_ids: [999]}\n", 1, []string{"bad.yaml", `alternative "a", edit 1, close`, "matches no road"}},
+		{"road to nothing", head + "alternatives:\n  - name: a\n    edits:\n      - add_road: {line: [[117, 37], [117.1, 37]]}\n", 1, []string{"bad.yaml", "add_road.line", "connects to nothing"}},
+		{"duplicate name", head + "alternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n  - {name: a, edits: [{close: {way_ids: [2]}}]}\n", 2, []string{"alternatives[1].name", "used twice"}},
+		{"no alternatives", head, 2, []string{"alternatives"}},
+		{"bad rank", head + "rank: happiness\nalternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n", 2, []string{"rank", "happiness"}},
+		{"minutes not increasing", head + "isochrones: {minutes: [30, 15]}\nalternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n", 2, []string{"isochrones.minutes", "increase"}},
+		{"minutes beyond cap", head + "isochrones: {minutes: [15, 300]}\nalternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n", 2, []string{"300"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			study := writeFile(t, dir, "bad.yaml", tc.study)
+			out := filepath.Join(dir, "out")
+			code, _, stderr := run(t, "compare", study, "-o", out)
+			if code != tc.code {
+				t.Errorf("exit %d want %d: %s", code, tc.code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr does not mention %q: %s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Error("an output folder was left behind")
+			}
+			// check reports the same errors.
+			if tc.code == 1 {
+				code, stdout, stderr := run(t, "check", study)
+				if code != 1 || !bytes.Contains([]byte(stderr), []byte(tc.want[1])) {
+					t.Errorf("check: exit %d: %s %s", code, stdout, stderr)
+				}
+			}
+		})
+	}
+}
