@@ -222,6 +222,8 @@ func (g *Graph) finish() {
 		g.SegArc[s] = int32(a) // s = seg<<1|dir, the same layout as SegArc
 	}
 	g.In = reverse(g.Out, len(g.NodeLon))
+	g.Out.pack()
+	g.In.pack()
 	g.components()
 	g.snap = nil
 }
@@ -290,6 +292,8 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 		iw[r] = w[g.SegArc[sd]]
 	}
 	ng.In.Weight = iw
+	ng.Out.pack()
+	ng.In.pack()
 	ng.components()
 	ng.snap = nil
 	return &ng

@@ -145,6 +145,19 @@ type Adjacency struct {
 	Head   []int32  // other end of each arc
 	Weight []uint32 // travel time in milliseconds
 	Seg    []uint32 // segment<<1 | 1 when the arc runs against the segment's geometry
+
+	// packed holds Head<<32 | Weight per arc, so that the search loop reads
+	// one word per arc instead of two slices (derived; see pack).
+	packed []uint64
+}
+
+// pack derives the packed arc words from Head and Weight.
+func (a *Adjacency) pack() {
+	p := make([]uint64, len(a.Head))
+	for i, h := range a.Head {
+		p[i] = uint64(uint32(h))<<32 | uint64(a.Weight[i])
+	}
+	a.packed = p
 }
 
 // Graph is a directed road network. All slices are read-only after Build or

@@ -39,6 +39,7 @@ func Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
 		go func() {
 			defer wg.Done()
 			s := NewSearch(g)
+			s.NoPaths = true
 			var seeds []Seed
 			for i := range jobs {
 				seeds = g.Seeds(seeds[:0], srcs[i], dir)
