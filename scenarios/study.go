@@ -17,6 +17,11 @@ type Study struct {
 	Targets      Targets           `mapstructure:"targets"`
 	Rank         string            `mapstructure:"rank"`          // metric to rank alternatives by (see Metrics)
 	ControlLines map[string]string `mapstructure:"control_lines"` // kind (red, purple, blue, green) -> GeoJSON file
+	// ControlLinesCRS is the coordinate system of those files: wgs84
+	// (default), gcj02 or bd09.
+	ControlLinesCRS string `mapstructure:"control_lines_crs"`
+	// RoadWidthM is the land a new road takes, for green area taken (default 30).
+	RoadWidthM float64 `mapstructure:"road_width_m"`
 	Isochrones   Isochrones        `mapstructure:"isochrones"`
 	Appraisal    map[string]any    `mapstructure:"appraisal"` // read by the appraisal stage
 	Alternatives []Alternative     `mapstructure:"alternatives"`

@@ -155,13 +155,9 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	logf("base network: %d nodes, %d segments", base.Graph.NumNodes(), len(base.Graph.Segments))
 	run := &studyRun{st: st, prof: prof, opt: places.DefaultOptions()}
 	run.opt.MinComponent = int32(prof.MinComponentNodes)
-	extract := st.Base.Extract
-	if extract == "" {
-		fs, _, err := featureSource(&placeFlags{graph: st.Base.Graph})
-		if err != nil {
-			return err
-		}
-		extract = fs
+	extract, err := st.extract()
+	if err != nil {
+		return err
 	}
 	if run.feats, _, err = readFeatures(e, extract, 6); err != nil {
 		return err
@@ -176,11 +172,17 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	results, err := st.applyAll(base)
 	if err != nil {
 		var buf bytes.Buffer
-		writeCheck(&buf, st, base.Graph, results)
+		writeCheck(&buf, st, base.Graph, results, nil, nil)
 		fmt.Fprint(e.stderr, buf.String())
 		return err
 	}
 	logf("applied %d alternatives", len(results))
+	ctl, err := loadControls(e, st, extract)
+	if err != nil {
+		return err
+	}
+	checks := checkAll(ctl, results)
+	logf("checked the edits against the control lines")
 	lo, hi := base.Graph.Bounds()
 	fill := iso.options(minutes[len(minutes)-1])
 	if st.Isochrones.CellMetres > 0 && iso.cell == 100 {
@@ -230,11 +232,16 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	alts := make([]*report.Alternative, len(st.Alternatives))
 	for i, a := range st.Alternatives {
 		ra := &report.Alternative{Outcome: outcomes[i+1], Description: strings.TrimSpace(a.Description), Rebuilt: results[i].Rebuilt}
-		for _, rep := range results[i].Reports {
-			ra.Edits = append(ra.Edits, fmt.Sprintf("%s: %s", rep.Kind, rep.Summary))
+		for j, rep := range results[i].Reports {
+			line := fmt.Sprintf("%s: %s", rep.Kind, rep.Summary)
+			if t := ctl.text(rep.Kind, checks[i][j]); t != "" {
+				line += ". Control lines: " + t
+			}
+			ra.Edits = append(ra.Edits, line)
 			ra.Warnings = append(ra.Warnings, rep.Warnings...)
 			ra.RoadKm += rep.Km
 		}
+		ra.Conflicts = ctl.fields(checks[i])
 		alts[i] = ra
 	}
 	var summary []report.Row
@@ -275,7 +282,7 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	})
 	add("coverage.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CoverageRows(outcomes[0], alts)) })
 	add("curves.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CurveRows(outcomes[0], alts)) })
-	add("check.txt", func(w io.Writer) error { writeCheck(w, st, base.Graph, results); return nil })
+	add("check.txt", func(w io.Writer) error { writeCheck(w, st, base.Graph, results, ctl, checks); return nil })
 	add("places.csv", func(w io.Writer) error { return writePlaces(w, outcomes[0].Places) })
 	var font *render.Font
 	if !noMaps {
@@ -292,7 +299,7 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 		o := o
 		var extra []render.Line
 		if i > 0 {
-			extra = scenarioLines(results[i-1])
+			extra = scenarioLines(results[i-1], checks[i-1])
 		}
 		for _, tgt := range []struct {
 			key   string
@@ -382,9 +389,11 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 			"Towns are OSM place=city/town nodes (and county admin centres), changed by the planner's file; each is placed on the nearest ordinary road (not an expressway).",
 			"Entrances are detected per network: points where ordinary roads enter the controlled-access network through on-ramps, one per interchange.",
 			fmt.Sprintf("Isochrones: %g m grid cells; land reached from roads at %g km/h up to %g m; motorway mainline and ramps give no access to the land beside them.", fill.CellMetres, iso.accessKmh, iso.accessM),
+			"Control lines: purple (heritage) and blue (water) are hard conflicts (length inside and crossings: a bridge, a tunnel or a new alignment); green is area taken at the study's road width; red is the share of an alignment inside road reservations. Drawn red on the maps where a road enters purple or blue lines.",
 			"Population figures are the towns' own (OSM population tags or the planner's file); land area is from the isochrone polygons. No population grid is used.",
 		},
 	}
+	meta.Method = append(meta.Method, ctl.sources()...)
 	for _, name := range names {
 		if name != compareMarker {
 			meta.Files = append(meta.Files, name)
@@ -485,17 +494,29 @@ func profileText(path string, p osm.Profile) string {
 	return fmt.Sprintf("%s (motorway %g, trunk %g, primary %g, secondary %g km/h)", name, p.Speeds["motorway"], p.Speeds["trunk"], p.Speeds["primary"], p.Speeds["secondary"])
 }
 
-// scenarioLines draws an alternative's new and changed roads over its maps.
-func scenarioLines(r *scenarios.Result) []render.Line {
+// scenarioLines draws an alternative's new and changed roads over its maps,
+// with the stretches inside purple or blue control lines in red.
+func scenarioLines(r *scenarios.Result, checks []editCheck) []render.Line {
 	var out []render.Line
 	style := render.LineStyle{Color: color.RGBA{0x6a, 0x1b, 0x9a, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xff, 0xff, 0xff}, Z: 100, Above: true}
-	for _, rep := range r.Reports {
+	conflict := render.LineStyle{Color: color.RGBA{0xe0, 0x10, 0x10, 0xff}, Width: 7, Z: 101, Above: true}
+	line := func(pts []graph.Point, st render.LineStyle) {
+		coords := make([][2]float64, len(pts))
+		for i, p := range pts {
+			coords[i] = [2]float64{p.Lon, p.Lat}
+		}
+		if len(coords) >= 2 {
+			out = append(out, render.Line{Coords: coords, Style: st})
+		}
+	}
+	for j, rep := range r.Reports {
 		for _, l := range rep.Lines {
-			coords := make([][2]float64, len(l))
-			for i, p := range l {
-				coords[i] = [2]float64{p.Lon, p.Lat}
+			line(l, style)
+		}
+		if j < len(checks) {
+			for _, s := range checks[j].stretches {
+				line(s, conflict)
 			}
-			out = append(out, render.Line{Coords: coords, Style: style})
 		}
 	}
 	return out

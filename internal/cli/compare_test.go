@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,22 @@ func TestCompareHandDrawn(t *testing.T) {
 	}
 	if !strings.Contains(summary, "closed,the only road from Testville is closed,false,1,") {
 		t.Errorf("summary.csv: %s", summary)
+	}
+	// Control lines: the lake road crosses the study's blue line twice.
+	var sum []map[string]any
+	if err := json.Unmarshal([]byte(read(t, out1, "summary.json")), &sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range sum {
+		if row["alternative"] == "lake-road" {
+			if row["blue_crossings"] != 2.0 || row["edits_with_hard_conflicts"] != 1.0 || row["red_share"] != nil {
+				t.Errorf("lake-road control lines: blue_crossings %v, hard conflicts %v, red_share %v (want 2, 1, null: no red lines given)",
+					row["blue_crossings"], row["edits_with_hard_conflicts"], row["red_share"])
+			}
+		}
+	}
+	if !strings.Contains(rep, "HARD CONFLICT") || !strings.Contains(rep, "Test Lake") {
+		t.Error("report.md does not flag the lake crossing")
 	}
 	// Byte-identical rerun.
 	entries, _ := os.ReadDir(out1)

@@ -137,7 +137,34 @@ func (st *study) applyAll(base scenarios.Network) ([]*scenarios.Result, error) {
 	return out, errors.Join(errs...)
 }
 
-func writeCheck(w io.Writer, st *study, base *graph.Graph, results []*scenarios.Result) {
+// checkAll checks every edit of every valid alternative against the
+// control lines (nil when there are none to check).
+func checkAll(ctl *controls, results []*scenarios.Result) [][]editCheck {
+	if ctl == nil {
+		return nil
+	}
+	out := make([][]editCheck, len(results))
+	for i, r := range results {
+		if r == nil {
+			continue
+		}
+		for j := range r.Reports {
+			out[i] = append(out[i], ctl.check(&r.Reports[j]))
+		}
+	}
+	return out
+}
+
+// studyExtract is the extract a study's places and control lines come from.
+func (st *study) extract() (string, error) {
+	if st.Base.Extract != "" {
+		return st.Base.Extract, nil
+	}
+	path, _, err := featureSource(&placeFlags{graph: st.Base.Graph})
+	return path, err
+}
+
+func writeCheck(w io.Writer, st *study, base *graph.Graph, results []*scenarios.Result, ctl *controls, checks [][]editCheck) {
 	fmt.Fprintf(w, "study %s: %d alternatives on %s (%d nodes, %d segments)\n",
 		st.path, len(st.Alternatives), base.Meta.SourceName, base.NumNodes(), len(base.Segments))
 	for i, a := range st.Alternatives {
@@ -154,11 +181,22 @@ func writeCheck(w io.Writer, st *study, base *graph.Graph, results []*scenarios.
 		if a.Description != "" {
 			fmt.Fprintf(w, "  %s\n", a.Description)
 		}
-		for _, rep := range r.Reports {
+		for j, rep := range r.Reports {
 			fmt.Fprintf(w, "  %d. %s: %s\n", rep.Index+1, rep.Kind, rep.Summary)
 			for _, warn := range rep.Warnings {
 				fmt.Fprintf(w, "     warning: %s\n", warn)
 			}
+			if checks != nil && checks[i] != nil {
+				if t := ctl.text(rep.Kind, checks[i][j]); t != "" {
+					fmt.Fprintf(w, "     control lines: %s\n", t)
+				}
+			}
+		}
+	}
+	if ctl != nil {
+		fmt.Fprintf(w, "\ncontrol lines checked:\n")
+		for _, s := range ctl.sources() {
+			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
 }
@@ -183,7 +221,13 @@ file, the alternative, the edit's number and the key. Nothing is written.`,
 				return err
 			}
 			results, err := st.applyAll(base)
-			writeCheck(e.stdout, st, base.Graph, results)
+			var ctl *controls
+			if extract, xerr := st.extract(); xerr == nil {
+				if ctl, xerr = loadControls(e, st, extract); xerr != nil {
+					return xerr
+				}
+			}
+			writeCheck(e.stdout, st, base.Graph, results, ctl, checkAll(ctl, results))
 			if err != nil {
 				return err
 			}
