@@ -21,10 +21,10 @@ type Study struct {
 	// (default), gcj02 or bd09.
 	ControlLinesCRS string `mapstructure:"control_lines_crs"`
 	// RoadWidthM is the land a new road takes, for green area taken (default 30).
-	RoadWidthM float64 `mapstructure:"road_width_m"`
-	Isochrones   Isochrones        `mapstructure:"isochrones"`
-	Appraisal    map[string]any    `mapstructure:"appraisal"` // read by the appraisal stage
-	Alternatives []Alternative     `mapstructure:"alternatives"`
+	RoadWidthM   float64        `mapstructure:"road_width_m"`
+	Isochrones   Isochrones     `mapstructure:"isochrones"`
+	Appraisal    map[string]any `mapstructure:"appraisal"` // read by the appraisal stage
+	Alternatives []Alternative  `mapstructure:"alternatives"`
 }
 
 // Base names the extract (or graph file), profile and planner's places.
