@@ -21,7 +21,7 @@ demo: build
 
 # Benchmarks; see BENCHMARKS.md for what each measures and the goals.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./render/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./places/ ./controllines/ ./render/ ./internal/cli/
 
 # Short fuzz runs of every parser of user input.
 FUZZTIME ?= 15s
@@ -32,7 +32,16 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadXML$$' -fuzztime $(FUZZTIME) ./osm/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePoints$$' -fuzztime $(FUZZTIME) ./internal/cli/
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadProfile$$' -fuzztime $(FUZZTIME) ./internal/cli/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadStudy$$' -fuzztime $(FUZZTIME) ./internal/cli/
 	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME) ./crs/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadFeaturesXML$$' -fuzztime $(FUZZTIME) ./osm/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadControlAreas$$' -fuzztime $(FUZZTIME) ./osm/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePopulation$$' -fuzztime $(FUZZTIME) ./places/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePlanCSV$$' -fuzztime $(FUZZTIME) ./internal/cli/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePlanYAML$$' -fuzztime $(FUZZTIME) ./internal/cli/
+	$(GO) test -run '^$$' -fuzz '^FuzzContour$$' -fuzztime $(FUZZTIME) ./isochrone/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadGeoJSON$$' -fuzztime $(FUZZTIME) ./controllines/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseFont$$' -fuzztime $(FUZZTIME) ./render/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -34,11 +34,11 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 		st.Targets.ExpresswayMinutes, st.Targets.TrunkMinutes, st.Targets.HSRMinutes)
 
 	p("## Ranking\n\nBy %s (change against today).\n\n", strings.ReplaceAll(st.Rank, "_", " "))
-	p("| rank | alternative | towns within %g min of an entrance | towns within %g min of HSR | mean min to entrance | mean min to HSR | population within 30 min of an entrance |\n|---|---|---|---|---|---|---|\n",
-		st.Targets.ExpresswayMinutes, st.Targets.HSRMinutes)
+	p("| rank | alternative | %s | towns within %g min of an entrance | towns within %g min of HSR | mean min to entrance | mean min to HSR |\n|---|---|---|---|---|---|---|\n",
+		strings.ReplaceAll(st.Rank, "_", " "), st.Targets.ExpresswayMinutes, st.Targets.HSRMinutes)
 	bs := Summary(&Alternative{Outcome: base}, nil, st.Targets, st.Minutes)
-	p("| | today | %s | %s | %s | %s | %s |\n", format(val(bs, "towns_meeting_expressway_target")), format(val(bs, "towns_meeting_hsr_target")),
-		format(val(bs, "mean_minutes_to_entrance")), format(val(bs, "mean_minutes_to_hsr")), format(val(bs, "population_within_30_min_of_entrance")))
+	p("| | today | %s | %s | %s | %s | %s |\n", format(val(bs, st.Rank)), format(val(bs, "towns_meeting_expressway_target")), format(val(bs, "towns_meeting_hsr_target")),
+		format(val(bs, "mean_minutes_to_entrance")), format(val(bs, "mean_minutes_to_hsr")))
 	order := make([]*Alternative, len(alts))
 	copy(order, alts)
 	for i := 0; i < len(order); i++ {
@@ -50,10 +50,9 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 	}
 	for _, a := range order {
 		s := summaryOf(summary, a.Name)
-		p("| %d | %s | %s | %s | %s | %s | %s |\n", ranks[a.Name], a.Name,
+		p("| %d | %s | %s | %s | %s | %s | %s |\n", ranks[a.Name], a.Name, withChange(s, st.Rank),
 			withChange(s, "towns_meeting_expressway_target"), withChange(s, "towns_meeting_hsr_target"),
-			withChange(s, "mean_minutes_to_entrance"), withChange(s, "mean_minutes_to_hsr"),
-			withChange(s, "population_within_30_min_of_entrance"))
+			withChange(s, "mean_minutes_to_entrance"), withChange(s, "mean_minutes_to_hsr"))
 	}
 	p("\nPopulation counts the towns' population tags (or the planner's file); towns without a figure count 0.\n\n")
 

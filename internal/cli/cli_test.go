@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,3 +210,5 @@ func TestShippedProfiles(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func testContext() context.Context { return context.Background() }

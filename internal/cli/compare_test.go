@@ -154,3 +154,35 @@ func TestStudyErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoadStudy: any study file either loads into a valid study or gives an
+// error naming the file; it never panics.
+func FuzzLoadStudy(f *testing.F) {
+	data, err := os.ReadFile(testStudy)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("name: x\nbase: {extract: a.osm}\nalternatives:\n  - {name: a, edits: [{add_road: {line: [[1, 2], [3, 4]], interchanges: [{at: [1, 2]}]}}]}\n"))
+	f.Add([]byte("alternatives: 3\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "s.yaml")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st, err := loadStudy(p)
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(st.Alternatives) == 0 || (st.Base.Extract == "" && st.Base.Graph == "") {
+			t.Fatalf("accepted an incomplete study: %+v", st.Study)
+		}
+		if err := checkMinutes(st.Isochrones.Minutes); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

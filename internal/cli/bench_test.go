@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"io"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkCompareDelaware runs compare on Delaware with three alternatives
+// (testdata/study/delaware-3.yaml): loading the extract, places, control
+// lines, applying, evaluating base and alternatives, and writing every
+// table and GeoJSON; with and without the PNG maps. Goal (issue 4): <= 3 s.
+func BenchmarkCompareDelaware(b *testing.B) {
+	for _, maps := range []bool{false, true} {
+		name := "no-maps"
+		if maps {
+			name = "with-maps"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := &env{stdout: io.Discard, stderr: io.Discard, ctx: testContext()}
+			for i := 0; i < b.N; i++ {
+				out := filepath.Join(b.TempDir(), "out")
+				if err := runCompare(e, "../../testdata/study/delaware-3.yaml", out, isoFlags{cell: 100, accessKmh: 5, accessM: 500}, !maps); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
