@@ -547,8 +547,16 @@ func (c *canvas) drawLabels(proj Projection, t *texter, labels []Label, obstacle
 		}
 		x, y := proj.Project(l.Lon, l.Lat)
 		r := lookOf(l.Kind).markerSize * s
-		markers[i] = box{x - r, y - r, x + r, y + r}
-		pts[i] = pt{x, y, frame.contains(markers[i])}
+		mb := box{x - r, y - r, x + r, y + r}
+		pts[i] = pt{x, y, frame.contains(mb)}
+		// A marker without text (an unnamed entrance on a wide map) may sit
+		// under another label's text: the halo keeps the text readable, and
+		// otherwise dense interchanges would hide the towns' names.
+		if strings.TrimSpace(l.Text) != "" {
+			markers[i] = mb
+		} else {
+			markers[i] = box{math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)}
+		}
 	}
 	for i, l := range labels {
 		if pts[i].ok {

@@ -5,14 +5,37 @@ set -euo pipefail
 bin=${1:-bin/fastroad}
 out=${2:-demo-out}
 mkdir -p "$out"
-echo "== building the Delaware graph"
-"$bin" build testdata/delaware-latest.osm.pbf -o "$out/delaware.graph"
-echo "== travel times from the county seats to the HSR station (Wilmington)"
+extract=testdata/delaware-latest.osm.pbf
+cp "$extract" "$out/" # the graph file names its extract; places are read from it
+
+echo "== 1. build the Delaware graph"
+"$bin" build "$out/delaware-latest.osm.pbf" -o "$out/delaware.graph"
+
+echo "== 2. places: county towns, HSR station (named in demo/places.yaml), expressway entrances"
+"$bin" places --graph "$out/delaware.graph" --places demo/places.yaml -o "$out/places.csv"
+
+echo "== 3. access: each town to the HSR station, the expressway and a trunk road"
+"$bin" access --graph "$out/delaware.graph" --places demo/places.yaml -o "$out/access.csv" --json "$out/access.json"
+
+echo "== 4. isochrones to the HSR station and to the nearest expressway entrance"
+"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --to hsr_station \
+    -o "$out/to-hsr.geojson" --png "$out/to-hsr.png" --grid "$out/to-hsr.tif"
+"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --to expressway_entrance \
+    -o "$out/to-entrance.geojson" --png "$out/to-entrance.png"
+
+echo "== 5. OD matrix: county seats to the HSR station"
 "$bin" matrix --graph "$out/delaware.graph" --from demo/towns.csv --to demo/hsr.csv -o "$out/towns-to-hsr.csv"
-"$bin" matrix --graph "$out/delaware.graph" --from demo/hsr.csv --to demo/towns.csv -o "$out/hsr-to-towns.csv"
-"$bin" matrix --graph "$out/delaware.graph" --from demo/towns.csv --to demo/towns.csv -o "$out/towns-to-towns.csv"
+
+echo "== 6. the study: base and five fast-road alternatives"
+"$bin" check demo/study.yaml > "$out/check.txt"
+"$bin" compare demo/study.yaml -o "$out/study"
+
 echo
-echo "minutes from each county seat to the HSR station:"
-awk -F, 'NR>1 { if ($3=="") m="unreachable"; else m=sprintf("%.1f min", $3/60); printf "  %-12s -> %-20s %s\n", $1, $2, m }' "$out/towns-to-hsr.csv"
+echo "minutes from each town today:"
+awk -F, 'NR==1 { for (i=1;i<=NF;i++) c[$i]=i; next }
+    { printf "  %-16s to HSR %6s   to an expressway entrance %6s\n", $c["town"], ($c["minutes_to_hsr"]==""?"-":$c["minutes_to_hsr"]), ($c["minutes_to_entrance"]==""?"-":$c["minutes_to_entrance"]) }' "$out/access.csv"
 echo
-echo "wrote $out/ (map data © OpenStreetMap contributors, ODbL)"
+echo "what the alternatives change (from $out/study/report.md):"
+sed -n '/^## What changes/,/^## Towns today/p' "$out/study/report.md" | grep -E '^(###|- [A-Z][a-z]+.*min)' | sed 's/^/  /'
+echo
+echo "wrote $out/ — start with $out/study/report.md (map data © OpenStreetMap contributors, ODbL)"
