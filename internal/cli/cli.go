@@ -47,7 +47,9 @@ fast people get from their towns to a high-speed-rail station and onto the
 expressway.
 
 Pipeline:
-  extract.osm.pbf --build--> region.graph --matrix--> travel times (CSV)
+  extract.osm.pbf --build--> region.graph --places/access/matrix/isochrone--> tables, GeoJSON, maps
+  study.yaml (base + alternatives) --check--> what each edit matches
+                                   --compare--> report.md, summary, towns, coverage, maps
 
 Map data © OpenStreetMap contributors (ODbL).`,
 		SilenceUsage:  true,
