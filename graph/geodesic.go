@@ -20,6 +20,22 @@ func Distance(a, b Point) float64 {
 	if a == b {
 		return 0
 	}
+	// Short pieces (nearly all of a road network): the ellipsoid is flat
+	// enough that the metric at the mid latitude (meridional and prime
+	// vertical radii) gives the geodesic to about (d/R)^2, 1e-8 relative at
+	// 1 km; Vincenty below is ten times slower.
+	if dLat, dLon := math.Abs(b.Lat-a.Lat), math.Abs(b.Lon-a.Lon); dLat < 0.01 && dLon < 0.01 {
+		pr := newLocalProj((a.Lat + b.Lat) / 2)
+		return math.Hypot((b.Lon-a.Lon)*pr.kx, (b.Lat-a.Lat)*pr.ky)
+	}
+	return vincenty(a, b)
+}
+
+// vincenty is Vincenty's inverse formula on the WGS-84 ellipsoid.
+func vincenty(a, b Point) float64 {
+	if a == b {
+		return 0
+	}
 	const rad = math.Pi / 180
 	L := (b.Lon - a.Lon) * rad
 	U1 := math.Atan((1 - wgsF) * math.Tan(a.Lat*rad))

@@ -11,7 +11,6 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 
 	posm "github.com/paulmach/osm"
@@ -93,10 +92,37 @@ func Read(ctx context.Context, open Opener, opt Options) (*graph.Graph, error) {
 		return nil, err
 	}
 	r.indexNodes()
-	if err := r.pass(ctx, open, r.scanNodes); err != nil {
+	if r.xml {
+		// OSM XML was read in one pass (see scanWays): take the coordinates
+		// from the nodes kept there.
+		r.fillFromXML()
+	} else if err := r.pass(ctx, open, r.scanNodes); err != nil {
 		return nil, err
 	}
 	return r.build()
+}
+
+// fillFromXML looks up the coordinates of the needed nodes among all the
+// nodes of an XML extract.
+func (r *reader) fillFromXML() {
+	if !slices.IsSorted(r.allID) {
+		idx := make([]int, len(r.allID))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmpInt64(r.allID[a], r.allID[b]) })
+		ids, ll := make([]int64, len(idx)), make([][2]float64, len(idx))
+		for k, i := range idx {
+			ids[k], ll[k] = r.allID[i], r.allLL[i]
+		}
+		r.allID, r.allLL = ids, ll
+	}
+	for i, id := range r.ids {
+		if j := search(r.allID, id); j >= 0 {
+			r.lon[i], r.lat[i], r.found[i] = r.allLL[j][0], r.allLL[j][1], true
+		}
+	}
+	r.allID, r.allLL = nil, nil
 }
 
 type reader struct {
@@ -111,6 +137,13 @@ type reader struct {
 	found   []bool
 	nothing bool // input had no objects at all
 	objects int64
+
+	// OSM XML is read in one pass: parsing XML twice costs more than keeping
+	// every node's coordinates (16 bytes a node) for the XML extracts people
+	// use; PBF, the format of large extracts, is read in two passes.
+	xml   bool
+	allID []int64
+	allLL [][2]float64
 }
 
 // pass opens the extract, detects its format and runs scan over it.
@@ -179,15 +212,20 @@ func (r *reader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
 		sc = ps
 	} else {
 		sc = osmxml.New(ctx, rd)
+		r.xml = true
 	}
 	defer sc.Close()
 	for sc.Scan() {
 		r.objects++
-		w, ok := sc.Object().(*posm.Way)
-		if !ok {
-			continue
+		switch o := sc.Object().(type) {
+		case *posm.Way:
+			r.addWay(o)
+		case *posm.Node:
+			if r.xml {
+				r.allID = append(r.allID, int64(o.ID))
+				r.allLL = append(r.allLL, [2]float64{o.Lon, o.Lat})
+			}
 		}
-		r.addWay(w)
 	}
 	if err := sc.Err(); err != nil {
 		return wrapErr(f, err)
@@ -321,9 +359,23 @@ func (r *reader) indexNodes() {
 }
 
 func (r *reader) lookup(id int64) int {
-	i := sort.Search(len(r.ids), func(i int) bool { return r.ids[i] >= id })
-	if i < len(r.ids) && r.ids[i] == id {
-		return i
+	return search(r.ids, id)
+}
+
+// search returns the index of id in the sorted slice ids, or -1. Written out
+// (no closure) because it runs for every node of the extract.
+func search(ids []int64, id int64) int {
+	lo, hi := 0, len(ids)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ids[m] < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(ids) && ids[lo] == id {
+		return lo
 	}
 	return -1
 }
