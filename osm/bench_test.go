@@ -2,7 +2,6 @@ package osm
 
 import (
 	"bytes"
-	"time"
 	"compress/gzip"
 	"context"
 	"math/rand/v2"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	posm "github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
