@@ -62,30 +62,7 @@ func BenchmarkScan(b *testing.B) {
 		b.Run(f, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for i := 0; i < b.N; i++ {
-				var sc interface {
-					Scan() bool
-					Object() posm.Object
-					Err() error
-					Close() error
-				}
-				if Sniff(data) == FormatPBF {
-					sc = osmpbf.New(context.Background(), bytes.NewReader(data), runtime.GOMAXPROCS(0))
-				} else {
-					zr, err := gzipReader(data)
-					if err != nil {
-						b.Fatal(err)
-					}
-					sc = osmxml.New(context.Background(), zr)
-				}
-				n := 0
-				for sc.Scan() {
-					n++
-				}
-				if err := sc.Err(); err != nil {
-					b.Fatal(err)
-				}
-				sc.Close()
-				if n == 0 {
+				if bareScan(b, data) == 0 {
 					b.Fatal("scanned nothing")
 				}
 			}

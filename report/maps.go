@@ -164,13 +164,15 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	var legend []render.LegendItem
 	mid := len(steps)
 	// gains: cells saving >= steps[k]; losses: cells losing >= steps[k]
-	for sign := -1; sign <= 1; sign += 2 {
-		for k, s := range steps {
-			g2 := thresholdGrid(diff, float32(sign)*float32(s)*60)
-			for _, poly := range isochrone.Contour(g2, 0) {
-				col := pal[mid+sign*(k+1)]
-				areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(col, 0.6)})
-			}
+	gains, losses := DiffBands(diff, steps)
+	for k := range steps {
+		for _, poly := range losses[k].Polygons {
+			areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(pal[mid-k-1], 0.6)})
+		}
+	}
+	for k := range steps {
+		for _, poly := range gains[k].Polygons {
+			areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(pal[mid+k+1], 0.6)})
 		}
 	}
 	for k := len(steps) - 1; k >= 0; k-- {
@@ -208,6 +210,16 @@ func Diff(base, alt *isochrone.Grid) (*isochrone.Grid, error) {
 		}
 	}
 	return &d, nil
+}
+
+// DiffBands returns, for each step (minutes), the areas saving at least
+// that much (gains) and losing at least that much (losses) in a Diff grid.
+func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone.Band) {
+	for _, m := range steps {
+		gains = append(gains, isochrone.Band{Minutes: m, Polygons: isochrone.Contour(thresholdGrid(diff, float32(m*60)), 0)})
+		losses = append(losses, isochrone.Band{Minutes: m, Polygons: isochrone.Contour(thresholdGrid(diff, -float32(m*60)), 0)})
+	}
+	return gains, losses
 }
 
 // thresholdGrid makes a grid whose "reached" cells (<= 0) are those where

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/fastroad/fastroad/graph"
@@ -118,20 +117,8 @@ func (m *matcher) match(seg *graph.Segment, name, ref string, shape []graph.Poin
 // distToLine returns the distance in metres from p to a polyline, in a local
 // equirectangular projection around p.
 func distToLine(p graph.Point, line []graph.Point) float64 {
-	kx := 111320 * math.Cos(p.Lat*math.Pi/180)
-	const ky = 110574.0
-	best := math.Inf(1)
-	for i := 0; i+1 < len(line); i++ {
-		ax, ay := (line[i].Lon-p.Lon)*kx, (line[i].Lat-p.Lat)*ky
-		bx, by := (line[i+1].Lon-p.Lon)*kx, (line[i+1].Lat-p.Lat)*ky
-		dx, dy := bx-ax, by-ay
-		t := 0.0
-		if l2 := dx*dx + dy*dy; l2 > 0 {
-			t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-		}
-		best = math.Min(best, math.Hypot(ax+t*dx, ay+t*dy))
-	}
-	return best
+	_, d := projectOnLine(p, line)
+	return d
 }
 
 // inPolygon is the even-odd ray test in lon/lat.

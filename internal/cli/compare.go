@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -529,21 +528,14 @@ func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid) error {
 	if err != nil {
 		return err
 	}
-	var bands []isochrone.Band
+	gains, losses := report.DiffBands(d, diffSteps)
+	bands := append(gains, losses...)
 	var kinds []string
-	for _, sign := range []float32{1, -1} {
-		for _, m := range diffSteps {
-			g := *d
-			g.T = make([]float32, len(d.T))
-			for k, v := range d.T {
-				g.T[k] = float32(math.Inf(1))
-				if (sign > 0 && v >= float32(m*60)) || (sign < 0 && v <= -float32(m*60)) {
-					g.T[k] = 0
-				}
-			}
-			bands = append(bands, isochrone.Band{Minutes: m, Polygons: isochrone.Contour(&g, 1)})
-			kinds = append(kinds, map[float32]string{1: "gain", -1: "loss"}[sign])
-		}
+	for range gains {
+		kinds = append(kinds, "gain")
+	}
+	for range losses {
+		kinds = append(kinds, "loss")
 	}
 	return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any {
 		return map[string]any{"change": kinds[i], "meaning": fmt.Sprintf("%s of at least %g minutes against the base", kinds[i], bands[i].Minutes)}

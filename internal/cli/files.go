@@ -67,7 +67,17 @@ func isGraphFile(path string) (bool, error) {
 
 // readExtract builds a graph from an extract file, with a progress bar on a
 // terminal, and records the file's checksum and the profile hash.
-func readExtract(e *env, path string, prof osm.Profile) (*graph.Graph, error) {
+// extractSource opens an extract for a reader that makes several passes,
+// with a progress bar on a terminal; the first pass also computes the
+// file's SHA-256, which sum returns afterwards.
+type extractSource struct {
+	path string
+	bar  *progress
+	hash hash.Hash
+	pass int
+}
+
+func newExtractSource(e *env, path string) (*extractSource, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -75,30 +85,41 @@ func readExtract(e *env, path string, prof osm.Profile) (*graph.Graph, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory, not an extract", path)
 	}
-	var sum hash.Hash
-	pass := 0
-	bar := newProgress(e.stderr, st.Size())
-	open := func() (io.ReadCloser, error) {
-		f, err := os.Open(path)
+	return &extractSource{path: path, bar: newProgress(e.stderr, st.Size())}, nil
+}
+
+// opener returns the osm.Opener; label names the job on the progress bar.
+func (x *extractSource) opener(label string, passes int) osm.Opener {
+	return func() (io.ReadCloser, error) {
+		f, err := os.Open(x.path)
 		if err != nil {
 			return nil, err
 		}
-		pass++
-		bar.start(fmt.Sprintf("reading %s (pass %d/2)", filepath.Base(path), pass))
+		x.pass++
+		x.bar.start(fmt.Sprintf("%s %s (pass %d/%d)", label, filepath.Base(x.path), x.pass, passes))
 		var r io.Reader = f
-		if pass == 1 {
-			sum = sha256.New()
-			r = io.TeeReader(f, sum)
+		if x.pass == 1 {
+			x.hash = sha256.New()
+			r = io.TeeReader(f, x.hash)
 		}
-		return readCloser{bar.reader(r), f}, nil
+		return readCloser{x.bar.reader(r), f}, nil
 	}
-	g, err := osm.Read(e.ctx, open, osm.Options{Profile: prof})
-	bar.done()
+}
+
+func (x *extractSource) sum() []byte { x.bar.done(); return x.hash.Sum(nil) }
+
+func readExtract(e *env, path string, prof osm.Profile) (*graph.Graph, error) {
+	src, err := newExtractSource(e, path)
+	if err != nil {
+		return nil, err
+	}
+	g, err := osm.Read(e.ctx, src.opener("reading", 2), osm.Options{Profile: prof})
+	src.bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	g.Meta.SourceName = filepath.Base(path)
-	copy(g.Meta.SourceSHA256[:], sum.Sum(nil))
+	copy(g.Meta.SourceSHA256[:], src.sum())
 	g.Meta.ProfileHash = prof.Hash()
 	return g, nil
 }

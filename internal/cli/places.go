@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/csv"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -148,36 +146,16 @@ func featureSource(pf *placeFlags) (path string, implicit bool, err error) {
 
 // readFeatures reads the features of an extract and its SHA-256.
 func readFeatures(e *env, path string, adminLevel int) (*osm.Features, []byte, error) {
-	st, err := os.Stat(path)
+	src, err := newExtractSource(e, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.IsDir() {
-		return nil, nil, fmt.Errorf("%s is a directory, not an extract", path)
-	}
-	var sum hash.Hash
-	pass := 0
-	bar := newProgress(e.stderr, st.Size())
-	open := func() (io.ReadCloser, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		pass++
-		bar.start(fmt.Sprintf("places from %s (pass %d/3)", filepath.Base(path), pass))
-		var r io.Reader = f
-		if pass == 1 {
-			sum = sha256.New()
-			r = io.TeeReader(f, sum)
-		}
-		return readCloser{bar.reader(r), f}, nil
-	}
-	feats, err := osm.ReadFeatures(e.ctx, open, osm.FeatureOptions{AdminLevel: adminLevel})
-	bar.done()
+	feats, err := osm.ReadFeatures(e.ctx, src.opener("places from", 3), osm.FeatureOptions{AdminLevel: adminLevel})
+	src.bar.done()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return feats, sum.Sum(nil), nil
+	return feats, src.sum(), nil
 }
 
 func placesCmd(e *env) *cobra.Command {
