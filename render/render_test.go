@@ -302,11 +302,14 @@ func TestDrawPixels(t *testing.T) {
 		outerCCW, holeCCW bool
 		closed            bool
 		islandInHole      bool
+		polygon           bool
 	}{
-		{"ccw outer cw hole closed", true, false, true, false},
-		{"ccw outer ccw hole open", true, true, false, false},
-		{"cw outer cw hole closed", false, false, true, false},
-		{"cw outer ccw hole with island", false, true, true, true},
+		{"ccw outer cw hole closed", true, false, true, false, false},
+		{"ccw outer ccw hole open", true, true, false, false, false},
+		{"cw outer cw hole closed", false, false, true, false, false},
+		{"cw outer ccw hole with island", false, true, true, true, false},
+		{"polygon: outer and hole given", true, false, true, false, true},
+		{"polygon: hole oriented like the outer", true, true, true, false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,7 +322,7 @@ func TestDrawPixels(t *testing.T) {
 				rings = append(rings, square(0.45, 0.45, 0.55, 0.55, tc.outerCCW, tc.closed))
 			}
 			lines := []Line{{Coords: [][2]float64{{0.02, 0.05}, {0.98, 0.05}}, Style: LineStyle{Color: road, Width: 6}}}
-			img, info, err := m.Draw([]Area{{Rings: rings, Fill: fill}}, lines, nil, []LegendItem{{Color: legendColour, Text: "band"}})
+			img, info, err := m.Draw([]Area{{Rings: rings, Fill: fill, Polygon: tc.polygon}}, lines, nil, []LegendItem{{Color: legendColour, Text: "band"}})
 			if err != nil {
 				t.Fatal(err)
 			}

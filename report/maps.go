@@ -133,7 +133,7 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 	// Draw the largest band first so that inner bands sit on top.
 	for i := len(bands) - 1; i >= 0; i-- {
 		for _, poly := range bands[i].Polygons {
-			areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(pal[i], 0.55), Stroke: render.Fade(pal[i], 0.9)})
+			areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(pal[i], 0.55), Stroke: render.Fade(pal[i], 0.9)})
 		}
 	}
 	prev := 0.0
@@ -167,12 +167,12 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	gains, losses := DiffBands(diff, steps)
 	for k := range steps {
 		for _, poly := range losses[k].Polygons {
-			areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(pal[mid-k-1], 0.6)})
+			areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(pal[mid-k-1], 0.6)})
 		}
 	}
 	for k := range steps {
 		for _, poly := range gains[k].Polygons {
-			areas = append(areas, render.Area{Rings: poly, Fill: render.Fade(pal[mid+k+1], 0.6)})
+			areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(pal[mid+k+1], 0.6)})
 		}
 	}
 	for k := len(steps) - 1; k >= 0; k-- {
