@@ -79,7 +79,8 @@ type Position struct {
 // dozen times, on a graph that changes between calls).
 func (b *Builder) Nearest(p Point, accept func(s int32, seg *Segment) bool) (Position, bool) {
 	best := Position{Seg: -1, Dist: math.Inf(1)}
-	pr := newLocalProj(p.Lat)
+	proj := NewProjector(p)
+	pr := proj.pr
 	var pts []Point
 	// Cheap prefilter on node distance: skip segments whose ends and shape are
 	// all far; done by testing the bounding box of the shape in projected space.
@@ -103,14 +104,7 @@ func (b *Builder) Nearest(p Point, accept func(s int32, seg *Segment) bool) (Pos
 			}
 		}
 		for k := 0; k+1 < len(pts); k++ {
-			ax, ay := (pts[k].Lon-p.Lon)*pr.kx, (pts[k].Lat-p.Lat)*pr.ky
-			bx, by := (pts[k+1].Lon-p.Lon)*pr.kx, (pts[k+1].Lat-p.Lat)*pr.ky
-			dx, dy := bx-ax, by-ay
-			t := 0.0
-			if l2 := dx*dx + dy*dy; l2 > 0 {
-				t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-			}
-			if d := math.Hypot(ax+t*dx, ay+t*dy); d < best.Dist {
+			if t, d := proj.Piece(pts[k], pts[k+1]); d < best.Dist {
 				best = Position{Seg: int32(s), K: k, T: t, Dist: d,
 					At: Point{pts[k].Lon + t*(pts[k+1].Lon-pts[k].Lon), pts[k].Lat + t*(pts[k+1].Lat-pts[k].Lat)}}
 			}

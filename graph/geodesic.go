@@ -104,3 +104,28 @@ func newLocalProj(lat float64) localProj {
 }
 
 const wgsE2 = wgsF * (2 - wgsF)
+
+// Projector measures distances in metres near one point (the origin) in a
+// local equirectangular projection on the WGS-84 ellipsoid: good to about
+// 0.1% within a few kilometres, used to snap points to roads.
+type Projector struct {
+	origin Point
+	pr     localProj
+}
+
+// NewProjector returns a projector around origin.
+func NewProjector(origin Point) Projector {
+	return Projector{origin: origin, pr: newLocalProj(origin.Lat)}
+}
+
+// Piece returns where the origin projects onto the segment a-b, as a
+// fraction t of the way from a to b, and its distance to that point in metres.
+func (p Projector) Piece(a, b Point) (t, dist float64) {
+	ax, ay := (a.Lon-p.origin.Lon)*p.pr.kx, (a.Lat-p.origin.Lat)*p.pr.ky
+	bx, by := (b.Lon-p.origin.Lon)*p.pr.kx, (b.Lat-p.origin.Lat)*p.pr.ky
+	dx, dy := bx-ax, by-ay
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
+	}
+	return t, math.Hypot(ax+t*dx, ay+t*dy)
+}

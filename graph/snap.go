@@ -175,8 +175,8 @@ func (g *Graph) SnapPoint(p Point, opt SnapOptions) (Snap, error) {
 		return Snap{}, fmt.Errorf("point %v: not a WGS-84 longitude,latitude", p)
 	}
 	ix := g.index()
-	pr := newLocalProj(p.Lat)
-	cellM := ix.cell * math.Min(pr.kx, pr.ky) // metres covered by one cell, at least
+	proj := NewProjector(p)
+	cellM := ix.cell * math.Min(proj.pr.kx, proj.pr.ky) // metres covered by one cell, at least
 	cx := int(math.Floor((p.Lon - ix.minLon) / ix.cell))
 	cy := int(math.Floor((p.Lat - ix.minLat) / ix.cell))
 	best := Snap{Seg: -1, Dist: math.Inf(1), Query: p}
@@ -208,16 +208,7 @@ func (g *Graph) SnapPoint(p Point, opt SnapOptions) (Snap, error) {
 					}
 					k := ix.piece[i]
 					pts = g.Shape(pts[:0], s)
-					a, b := pts[k], pts[k+1]
-					ax, ay := (a.Lon-p.Lon)*pr.kx, (a.Lat-p.Lat)*pr.ky
-					bx, by := (b.Lon-p.Lon)*pr.kx, (b.Lat-p.Lat)*pr.ky
-					dx, dy := bx-ax, by-ay
-					t := 0.0
-					if l2 := dx*dx + dy*dy; l2 > 0 {
-						t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-					}
-					qx, qy := ax+t*dx, ay+t*dy
-					d := math.Hypot(qx, qy)
+					t, d := proj.Piece(pts[k], pts[k+1])
 					if d < best.Dist || (d == best.Dist && (s < best.Seg || (s == best.Seg && k < bestPiece))) {
 						best.Dist, best.Seg, bestPiece, bestT = d, s, k, t
 					}

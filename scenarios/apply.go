@@ -344,19 +344,13 @@ type linePos struct {
 
 func (p linePos) less(q linePos) bool { return p.k < q.k || (p.k == q.k && p.t < q.t) }
 
+// projectOnLine returns the position on a polyline nearest to p and its
+// distance in metres.
 func projectOnLine(p graph.Point, line []graph.Point) (linePos, float64) {
-	kx := 111320 * math.Cos(p.Lat*math.Pi/180)
-	const ky = 110574.0
+	proj := graph.NewProjector(p)
 	best, bestD := linePos{}, math.Inf(1)
 	for i := 0; i+1 < len(line); i++ {
-		ax, ay := (line[i].Lon-p.Lon)*kx, (line[i].Lat-p.Lat)*ky
-		bx, by := (line[i+1].Lon-p.Lon)*kx, (line[i+1].Lat-p.Lat)*ky
-		dx, dy := bx-ax, by-ay
-		t := 0.0
-		if l2 := dx*dx + dy*dy; l2 > 0 {
-			t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-		}
-		if d := math.Hypot(ax+t*dx, ay+t*dy); d < bestD {
+		if t, d := proj.Piece(line[i], line[i+1]); d < bestD {
 			best, bestD = linePos{i, t}, d
 		}
 	}
