@@ -294,6 +294,7 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	ng.In.Weight = iw
 	ng.Out.pack()
 	ng.In.pack()
+	ng.CH = nil
 	ng.components()
 	ng.snap = nil
 	return &ng

@@ -13,7 +13,7 @@ import (
 
 // File format (little-endian):
 //
-//	header: magic "FASTRGPH", version u32, counts (nodes, segments, shape
+//	header: magic "FASTRGPH", version u32, flags u32, counts (nodes, segments, shape
 //	        points, strings) u64 each, source SHA-256 [32], profile hash [32],
 //	        source name (u32 length + bytes, <= 4096), build stats (6 x i64),
 //	        CRC-32 (IEEE) of the header bytes before it.
@@ -21,6 +21,9 @@ import (
 //	        way id, name, ref, speed fwd, speed bwd, class, flags); shape
 //	        offsets, shape lon, shape lat; strings (u32 length + bytes);
 //	        CRC-32 of the body.
+//
+// With FlagCH, a contraction-hierarchy section (CH.Encode, its own header
+// and checksums) follows the body.
 //
 // Arcs, reverse arcs and components are not stored: they are derived from the
 // segments on load (linear time), so a file cannot hold an inconsistent CSR.
@@ -31,8 +34,15 @@ import (
 // Magic opens every graph file.
 const Magic = "FASTRGPH"
 
-// Version is the current file format version.
-const Version = 1
+// Version is the current file format version (2: a flags word in the
+// header and an optional contraction-hierarchy section after the body).
+const Version = 2
+
+// Header flags.
+const (
+	// FlagCH: a contraction-hierarchy section (CH.Encode) follows the body.
+	FlagCH uint32 = 1 << iota
+)
 
 const maxCount = 1 << 31
 
@@ -51,6 +61,7 @@ func (e *VersionError) Error() string {
 // Header is the fixed part at the start of a graph file.
 type Header struct {
 	Version                          uint32
+	Flags                            uint32
 	Nodes, Segments, Shape, NStrings uint64
 	Meta                             Meta
 }
@@ -61,6 +72,11 @@ func Encode(w io.Writer, g *Graph) error {
 	e := &encoder{w: bw, crc: crc32.NewIEEE()}
 	e.bytes([]byte(Magic))
 	e.u32(Version)
+	var flags uint32
+	if g.CH != nil {
+		flags |= FlagCH
+	}
+	e.u32(flags)
 	e.u64(uint64(len(g.NodeLon)))
 	e.u64(uint64(len(g.Segments)))
 	e.u64(uint64(len(g.ShapeLon)))
@@ -123,6 +139,11 @@ func Encode(w io.Writer, g *Graph) error {
 	e.sum()
 	if e.err != nil {
 		return e.err
+	}
+	if g.CH != nil {
+		if err := g.CH.Encode(bw); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }
@@ -239,6 +260,7 @@ func (d *decoder) header() (Header, error) {
 	if d.err == nil && h.Version != Version {
 		return h, &VersionError{Got: h.Version, Want: Version}
 	}
+	h.Flags = d.u32()
 	h.Nodes, h.Segments, h.Shape, h.NStrings = d.u64(), d.u64(), d.u64(), d.u64()
 	d.read(h.Meta.SourceSHA256[:])
 	d.read(h.Meta.ProfileHash[:])
@@ -336,5 +358,12 @@ func Decode(r io.Reader) (*Graph, error) {
 	}
 	g.buildOut()
 	g.finish()
+	if h.Flags&FlagCH != 0 {
+		ch, err := DecodeCH(d.r, g)
+		if err != nil {
+			return nil, fmt.Errorf("contraction hierarchy section: %w", err)
+		}
+		g.CH = ch
+	}
 	return g, nil
 }

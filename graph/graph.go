@@ -188,6 +188,11 @@ type Graph struct {
 
 	Meta Meta
 
+	// CH is an optional contraction hierarchy for fast matrices (BuildCH);
+	// it belongs to these weights only (CH.Valid), so graphs made with
+	// WithEdits or rebuilt by a scenario drop it.
+	CH *CH
+
 	snap *snapIndex
 }
 

@@ -339,3 +339,43 @@ func TestDistanceShortMatchesVincenty(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeWithCH: a graph file with a contraction hierarchy round-trips,
+// Matrix then uses it, and the answers equal Dijkstra's.
+func TestEncodeWithCH(t *testing.T) {
+	g := randomGraph(t, 12, 400)
+	g.CH = BuildCH(g)
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	g2, err := Decode(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g2.CH == nil || !g2.CH.Valid(g2) {
+		t.Fatal("contraction hierarchy lost or invalid after decoding")
+	}
+	var snaps []Snap
+	for v := int32(0); v < int32(g2.NumNodes()); v += 37 {
+		if sn, err := g2.SnapPoint(g2.Node(v), SnapOptions{MaxDist: 1e6}); err == nil {
+			snaps = append(snaps, sn)
+		}
+	}
+	got, want := Matrix(g2, snaps, snaps, 2), DijkstraMatrix(g2, snaps, snaps, 2)
+	for i := range got {
+		for j := range got[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("pair %d,%d: CH %d Dijkstra %d", i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+	// An edited graph drops the hierarchy.
+	if e := g2.WithEdits(func(int32, *Segment) {}); e.CH != nil {
+		t.Error("WithEdits kept the contraction hierarchy")
+	}
+	// A truncated CH section is an error, not a silent fallback.
+	if _, err := Decode(bytes.NewReader(buf.Bytes()[:buf.Len()-100])); err == nil {
+		t.Error("truncated CH section decoded")
+	}
+}

@@ -10,7 +10,19 @@ import (
 // search per origin (or, when there are fewer destinations, one inbound
 // search per destination), each stopping once all needed nodes are settled,
 // spread over workers goroutines (<= 0: GOMAXPROCS).
+//
+// When g carries a valid contraction hierarchy (g.CH), it answers instead:
+// the same times, hundreds of times faster.
 func Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
+	if g.CH != nil && g.CH.Valid(g) {
+		return g.CH.Matrix(g, from, to, workers)
+	}
+	return DijkstraMatrix(g, from, to, workers)
+}
+
+// DijkstraMatrix is Matrix by one Dijkstra search per origin (or per
+// destination), without a contraction hierarchy.
+func DijkstraMatrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
 	out := make([][]uint32, len(from))
 	for i := range out {
 		out[i] = make([]uint32, len(to))

@@ -14,13 +14,15 @@ func init() { register(buildCmd) }
 
 func buildCmd(e *env) *cobra.Command {
 	var out, profile string
+	var ch bool
 	c := &cobra.Command{
 		Use:   "build EXTRACT -o REGION.graph [--profile PROFILE.yaml]",
 		Short: "Build a routing graph from an OSM extract (.osm.pbf, .osm, .osm.gz, .osm.bz2)",
 		Long: `Build a routing graph from an OpenStreetMap extract and write it to a graph
 file that the other commands read with --graph. The file records the
 extract's SHA-256 and the profile's hash; a graph file from another format
-version is refused.`,
+version is refused. With --ch the file also holds a contraction hierarchy,
+which 'matrix' uses (the same times, much faster for large matrices).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if out == "" {
@@ -35,6 +37,11 @@ version is refused.`,
 			if err != nil {
 				return err
 			}
+			if ch {
+				t1 := time.Now()
+				g.CH = graph.BuildCH(g)
+				fmt.Fprintf(e.stderr, "  contraction hierarchy: %d arcs with shortcuts in %.2fs (fast matrices)\n", g.CH.NumArcs(), time.Since(t1).Seconds())
+			}
 			if err := writeAtomic(out, func(w io.Writer) error { return graph.Encode(w, g) }); err != nil {
 				return err
 			}
@@ -45,6 +52,7 @@ version is refused.`,
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "graph file to write")
 	c.Flags().StringVar(&profile, "profile", "", "speed profile YAML file (default: shipped China profile; see 'fastroad profile')")
+	c.Flags().BoolVar(&ch, "ch", false, "also store a contraction hierarchy: 'matrix' on this graph file is then hundreds of times faster (build takes about 0.4 s more on Delaware)")
 	return c
 }
 

@@ -52,6 +52,15 @@ func TestBuildAndMatrix(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "ville,ville,0.0") || !strings.HasPrefix(lines[2], "ville,casino,") {
 		t.Errorf("rows out of order: %q", lines)
 	}
+	// A graph file with a contraction hierarchy gives the same matrix.
+	gch := filepath.Join(dir, "monaco-ch.graph")
+	if code, _, stderr := run(t, "build", monaco, "-o", gch, "--ch"); code != 0 {
+		t.Fatalf("build --ch: exit %d: %s", code, stderr)
+	}
+	code, stdout0, stderr := run(t, "matrix", "--graph", gch, "--from", pts, "--to", pts, "--timing")
+	if code != 0 || strings.TrimSpace(stdout0) != strings.TrimSpace(string(data)) || !strings.Contains(stderr, "contraction hierarchy") {
+		t.Errorf("matrix with a contraction hierarchy differs or was not used: %q vs %q (%s)", stdout0, data, stderr)
+	}
 	// The same from the extract directly, built in memory.
 	code, stdout, _ := run(t, "matrix", "--graph", monaco, "--from", pts, "--to", pts)
 	if code != 0 || strings.TrimSpace(stdout) != strings.TrimSpace(string(data)) {

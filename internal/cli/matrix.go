@@ -83,8 +83,12 @@ memory with --profile).`,
 				return err
 			}
 			if timing {
-				fmt.Fprintf(e.stderr, "timing: load %.3fs, snap %.3fs, matrix %dx%d %.4fs\n",
-					tLoad.Seconds(), tSnap.Seconds(), len(op), len(dp), tMatrix.Seconds())
+				engine := "Dijkstra"
+				if g.CH != nil && g.CH.Valid(g) {
+					engine = "contraction hierarchy"
+				}
+				fmt.Fprintf(e.stderr, "timing: load %.3fs, snap %.3fs, matrix %dx%d %.4fs (%s)\n",
+					tLoad.Seconds(), tSnap.Seconds(), len(op), len(dp), tMatrix.Seconds(), engine)
 			}
 			return nil
 		},

@@ -166,7 +166,7 @@ if [[ $peers_only != 1 ]]; then
     log "fastroad build"
     rm -f "$RDIR/region.graph"
     timing fastroad_build "fastroad build" \
-        "$FR" build "$PBF" --profile "$FRPROFILE" -o "$RDIR/region.graph"
+        "$FR" build "$PBF" --profile "$FRPROFILE" --ch -o "$RDIR/region.graph"
 
     log "fastroad matrix on the prebuilt graph"
     timing fastroad_matrix_prebuilt "matrix --graph region.graph" \

@@ -1,0 +1,870 @@
+package graph
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Contraction hierarchies (Geisberger, Sanders, Schultes and Delling 2008)
+// with the many-to-many bucket query of Knopp, Sanders, Schultes, Schulz and
+// Wagner (2007), for travel-time matrices.
+//
+// Preprocessing contracts the nodes one at a time in order of a priority.
+// Contracting v removes it from the remaining graph; for every pair of arcs
+// u->v->w whose path may be the only shortest u->w path among the remaining
+// nodes, a shortcut u->w of weight w(u,v)+w(v,w) is added. Whether it is the
+// only one is decided by a witness search: a Dijkstra from u that avoids v,
+// stops at the largest candidate weight, once every w is settled, or at a
+// settled-node limit (chSimSettled = 60 while simulating a contraction for
+// the priority, chWitnessSettled = 500 when contracting). A witness counts when its length is <= the
+// candidate (any path found, settled or not, is a real path). A bounded
+// search only misses witnesses, so it only adds shortcuts that were not
+// needed; it never loses a distance. The priority of a node is OSRM's
+//
+//	2*added/removed + 4*addedHops/removedHops + depth
+//
+// (arcs added over arcs removed by the contraction, the same for the
+// original arcs they stand for, and the number of contraction levels below
+// the node), with lazy updates: a popped node is re-simulated and pushed
+// back when its priority grew past the next one, and the neighbours of a
+// contracted node are re-simulated. Arcs of weight Inf (closed) and
+// self-loops are left out, parallel arcs keep the smallest weight, and a
+// shortcut whose weight would reach Inf is not added (every path through it
+// is unreachable anyway). Everything runs in one goroutine in a fixed order:
+// the same graph gives the same hierarchy, byte for byte.
+//
+// A node's upward arcs are its arcs to nodes contracted after it (Up), and
+// its downward arcs reversed (Down: arcs x->v from later nodes x, stored at
+// v). Both are CSR arrays indexed by rank, so the top of the hierarchy, which
+// every search reaches, sits together in memory.
+//
+// Query: the shortest path between any two nodes has an equally long path
+// that goes only up in rank, then only down. For an s-t matrix, an upward
+// search over Down from every target's seeds stores a bucket entry (target,
+// time) at every node it settles; an upward search over Up from every
+// origin's seeds then scans the buckets of the nodes it settles, and the
+// smallest sum per target is the time. Both searches use stall-on-demand
+// (a node reached more cheaply from a higher node through an arc of the
+// other direction is not expanded and gets no bucket; safe because a node on
+// the upward half of a shortest path always has its exact time). Seeds with
+// start times (a snap mid-segment) enter as in graph.Search, so the result
+// is the same integer as Matrix's: min over origin seeds x and target seeds y
+// of time(x)+d(x,y)+time(y), Inf at >= Inf, then min with Direct.
+//
+// Costs: preprocessing is near-linear on road networks but has no proven
+// bound (the witness searches cost O(in-degree x settled limit) per
+// simulation); on Delaware (54k nodes, 128k arcs) it takes about 0.4 s and
+// adds 68k shortcuts (Up+Down 196k arcs, 3.8 MiB with the packed copies).
+// A query search settles about 50 nodes there, so a 60x60 matrix takes
+// about 0.3 ms against about 90 ms for Matrix (BenchmarkMatrix60x60CH).
+// Bucket scans cost O(sum over origins of the entries met), at most
+// origins x targets x search space.
+//
+// Departures from the papers: no hop limits (a settled-node limit only), no
+// middle nodes stored (matrices need times, not paths), no independent-set
+// parallel contraction, and stall-on-demand without propagation. Matrix
+// takes workspaces from pools held by the CH (distance array by rank, heap,
+// bucket slots), so after warm-up a matrix allocates little more than its
+// result. It trusts the caller to have checked Valid (O(arcs), 0.3 ms on
+// Delaware) once per graph.
+
+// Witness-search limits: settled nodes during the priority simulation and
+// during the contraction itself.
+const (
+	chSimSettled     = 60
+	chWitnessSettled = 500
+)
+
+// CH is a contraction hierarchy over a graph's weights at the time it was
+// built. Nodes are numbered by rank inside Up and Down. A CH is read-only
+// after BuildCH or DecodeCH; share it freely between goroutines.
+type CH struct {
+	// Rank gives each graph node its contraction rank (0 = contracted first).
+	Rank []int32
+	// Up holds, per rank, the arcs to higher ranks (original and shortcuts).
+	Up CHArcs
+	// Down holds, per rank r, the arcs x->r from higher ranks x, stored as
+	// r->x with the weight of x->r (the backward upward graph).
+	Down CHArcs
+
+	node   []int32  // rank -> graph node
+	arcs   uint64   // arc count of the graph it was built for
+	sum    uint64   // chChecksum of that graph
+	upPk   []uint64 // Head<<32 | Weight per Up arc
+	downPk []uint64 // the same for Down
+
+	work  sync.Pool // *chWork
+	slots sync.Pool // *chSlots
+}
+
+// CHArcs is one direction of a hierarchy in CSR form, indexed by rank: the
+// arcs of rank r are First[r]..First[r+1]-1, each to rank Head with weight
+// Weight milliseconds (< Inf), Head > r.
+type CHArcs struct {
+	First  []uint32
+	Head   []int32
+	Weight []uint32
+}
+
+// NumArcs returns the number of arcs in Up and Down together: the graph's
+// open arcs (self-loops and parallel duplicates dropped) plus shortcuts.
+func (c *CH) NumArcs() int { return len(c.Up.Head) + len(c.Down.Head) }
+
+// MemoryBytes returns the bytes held by the hierarchy's slices.
+func (c *CH) MemoryBytes() int64 {
+	n := int64(len(c.Rank)+len(c.node)) * 4
+	for _, a := range []*CHArcs{&c.Up, &c.Down} {
+		n += int64(len(a.First)+len(a.Head)+len(a.Weight)) * 4
+	}
+	return n + int64(len(c.upPk)+len(c.downPk))*8
+}
+
+// Valid reports whether c was built for g's topology and weights (same node
+// and arc counts and the same arc weights), so that c.Matrix(g, ...) equals
+// Matrix(g, ...). A graph made with WithEdits that changed any weight is not
+// valid. O(arcs).
+func (c *CH) Valid(g *Graph) bool {
+	return len(c.Rank) == g.NumNodes() && c.arcs == uint64(g.NumArcs()) && c.sum == chChecksum(g)
+}
+
+// chChecksum hashes the forward CSR (offsets, heads, weights): exactly what
+// distances between nodes depend on.
+func chChecksum(g *Graph) uint64 {
+	const m = 0x9e3779b97f4a7c15
+	h := uint64(len(g.Out.First))*m ^ 0x5bd1e995
+	mix := func(x uint64) {
+		h = (h ^ x) * m
+		h ^= h >> 31
+	}
+	for _, f := range g.Out.First {
+		mix(uint64(f))
+	}
+	for a, hd := range g.Out.Head {
+		mix(uint64(uint32(hd))<<32 | uint64(g.Out.Weight[a]))
+	}
+	return h
+}
+
+// chArc is an arc of the graph being contracted.
+type chArc struct {
+	to   int32
+	w    uint32
+	hops uint32 // original arcs it stands for
+}
+
+type chShortcut struct {
+	from, to int32
+	w, hops  uint32
+}
+
+// chContractor holds the remaining graph during preprocessing: per node its
+// arcs to and from nodes not yet contracted (once v is contracted, its lists
+// are frozen and become its Up and Down arcs).
+type chContractor struct {
+	out, in [][]chArc
+	done    []bool
+	depth   []int32
+
+	dist    []uint32 // witness search
+	touched []int32
+	heap    []uint64
+	stamp   []uint32 // stamp[v] == epoch: v is a target of the current witness search
+	epoch   uint32
+	sc      []chShortcut
+	nbr     []int32
+}
+
+// BuildCH contracts g into a hierarchy over its current weights. It is
+// deterministic and skips arcs of weight Inf.
+func BuildCH(g *Graph) *CH {
+	n := g.NumNodes()
+	c := &chContractor{
+		out:   make([][]chArc, n),
+		in:    make([][]chArc, n),
+		done:  make([]bool, n),
+		depth: make([]int32, n),
+		dist:  make([]uint32, n),
+		stamp: make([]uint32, n),
+	}
+	for i := range c.dist {
+		c.dist[i] = Inf
+	}
+	for v := 0; v < n; v++ {
+		for a := g.Out.First[v]; a < g.Out.First[v+1]; a++ {
+			h, w := g.Out.Head[a], g.Out.Weight[a]
+			if w == Inf || h == int32(v) {
+				continue
+			}
+			c.addArc(int32(v), h, w, 1)
+		}
+	}
+
+	rank := make([]int32, n)
+	prio := make([]uint32, n) // float32 bits; priorities are >= 0 so bits order as floats
+	queue := make([]uint64, 0, n)
+	for v := 0; v < n; v++ {
+		prio[v] = math.Float32bits(c.priority(int32(v)))
+		queue = chPush(queue, uint64(prio[v])<<32|uint64(v))
+	}
+	next := int32(0)
+	for len(queue) > 0 {
+		var top uint64
+		top, queue = chPop(queue)
+		v := int32(uint32(top))
+		if c.done[v] || uint32(top>>32) != prio[v] {
+			continue // stale entry
+		}
+		// Lazy update: the priority may have grown since it was pushed.
+		if p := math.Float32bits(c.priority(v)); p != prio[v] {
+			prio[v] = p
+			if x := uint64(p)<<32 | uint64(v); len(queue) > 0 && x > queue[0] {
+				queue = chPush(queue, x)
+				continue
+			}
+		}
+		c.contract(v)
+		rank[v] = next
+		next++
+		// Neighbours: one level deeper at least, and new priorities.
+		c.nbr = c.nbr[:0]
+		c.epoch++
+		for _, l := range [2][]chArc{c.in[v], c.out[v]} {
+			for _, a := range l {
+				if c.stamp[a.to] != c.epoch {
+					c.stamp[a.to] = c.epoch
+					c.nbr = append(c.nbr, a.to)
+				}
+			}
+		}
+		for _, u := range c.nbr {
+			c.depth[u] = max(c.depth[u], c.depth[v]+1)
+			if p := math.Float32bits(c.priority(u)); p != prio[u] {
+				prio[u] = p
+				queue = chPush(queue, uint64(p)<<32|uint64(u))
+			}
+		}
+	}
+
+	ch := &CH{Rank: rank, arcs: uint64(g.NumArcs()), sum: chChecksum(g)}
+	ch.Up = chFlatten(c.out, rank)
+	ch.Down = chFlatten(c.in, rank)
+	ch.derive()
+	return ch
+}
+
+// chFlatten turns the frozen per-node lists into a CSR indexed by rank, arcs
+// sorted by head rank.
+func chFlatten(lists [][]chArc, rank []int32) CHArcs {
+	n := len(rank)
+	node := make([]int32, n)
+	for v, r := range rank {
+		node[r] = int32(v)
+	}
+	first := make([]uint32, n+1)
+	m := 0
+	for r, v := range node {
+		m += len(lists[v])
+		first[r+1] = uint32(m)
+	}
+	head := make([]int32, m)
+	weight := make([]uint32, m)
+	var tmp []uint64
+	for r, v := range node {
+		tmp = tmp[:0]
+		for _, a := range lists[v] {
+			tmp = append(tmp, uint64(rank[a.to])<<32|uint64(a.w))
+		}
+		slices.Sort(tmp)
+		for i, x := range tmp {
+			head[int(first[r])+i] = int32(x >> 32)
+			weight[int(first[r])+i] = uint32(x)
+		}
+	}
+	return CHArcs{First: first, Head: head, Weight: weight}
+}
+
+// derive computes the inverse rank and the packed arc words.
+func (c *CH) derive() {
+	c.node = make([]int32, len(c.Rank))
+	for v, r := range c.Rank {
+		c.node[r] = int32(v)
+	}
+	pack := func(a *CHArcs) []uint64 {
+		p := make([]uint64, len(a.Head))
+		for i, h := range a.Head {
+			p[i] = uint64(uint32(h))<<32 | uint64(a.Weight[i])
+		}
+		return p
+	}
+	c.upPk, c.downPk = pack(&c.Up), pack(&c.Down)
+}
+
+// addArc adds u->v or lowers the weight of an existing u->v arc.
+func (c *chContractor) addArc(u, v int32, w, hops uint32) {
+	for i := range c.out[u] {
+		if a := &c.out[u][i]; a.to == v {
+			if w < a.w {
+				a.w, a.hops = w, hops
+				for j := range c.in[v] {
+					if b := &c.in[v][j]; b.to == u {
+						b.w, b.hops = w, hops
+						break
+					}
+				}
+			}
+			return
+		}
+	}
+	c.out[u] = append(c.out[u], chArc{v, w, hops})
+	c.in[v] = append(c.in[v], chArc{u, w, hops})
+}
+
+// witness runs a Dijkstra from u over the remaining graph without node skip,
+// up to time limit, until targets marked nodes are settled or maxSettled
+// nodes are. Afterwards c.dist[x] is the length of some path u->x avoiding
+// skip, or Inf.
+func (c *chContractor) witness(u, skip int32, limit uint32, targets, maxSettled int) {
+	for _, x := range c.touched {
+		c.dist[x] = Inf
+	}
+	c.touched = append(c.touched[:0], u)
+	c.dist[u] = 0
+	c.heap = chPush(c.heap[:0], uint64(uint32(u)))
+	settled := 0
+	for len(c.heap) > 0 {
+		var top uint64
+		top, c.heap = chPop(c.heap)
+		d, v := uint32(top>>32), int32(uint32(top))
+		if d > c.dist[v] {
+			continue
+		}
+		if c.stamp[v] == c.epoch {
+			if targets--; targets == 0 {
+				return
+			}
+		}
+		if settled++; settled > maxSettled {
+			return
+		}
+		for _, a := range c.out[v] {
+			if a.to == skip {
+				continue
+			}
+			nd := uint64(d) + uint64(a.w)
+			if nd > uint64(limit) || nd >= uint64(c.dist[a.to]) {
+				continue
+			}
+			if c.dist[a.to] == Inf {
+				c.touched = append(c.touched, a.to)
+			}
+			c.dist[a.to] = uint32(nd)
+			c.heap = chPush(c.heap, nd<<32|uint64(uint32(a.to)))
+		}
+	}
+}
+
+// shortcuts fills c.sc with the shortcuts that contracting v needs, witness
+// searches limited to maxSettled settled nodes.
+func (c *chContractor) shortcuts(v int32, maxSettled int) {
+	c.sc = c.sc[:0]
+	outs := c.out[v]
+	for _, ia := range c.in[v] {
+		u := ia.to
+		c.epoch++
+		limit, targets := uint64(0), 0
+		for _, oa := range outs {
+			cand := uint64(ia.w) + uint64(oa.w)
+			if oa.to == u || cand >= Inf {
+				continue
+			}
+			if c.stamp[oa.to] != c.epoch {
+				c.stamp[oa.to] = c.epoch
+				targets++
+			}
+			limit = max(limit, cand)
+		}
+		if targets == 0 {
+			continue
+		}
+		c.witness(u, v, uint32(limit), targets, maxSettled)
+		for _, oa := range outs {
+			cand := uint64(ia.w) + uint64(oa.w)
+			if oa.to == u || cand >= Inf || uint64(c.dist[oa.to]) <= cand {
+				continue
+			}
+			c.sc = append(c.sc, chShortcut{u, oa.to, uint32(cand), ia.hops + oa.hops})
+		}
+	}
+}
+
+// priority simulates contracting v.
+func (c *chContractor) priority(v int32) float32 {
+	removed := len(c.in[v]) + len(c.out[v])
+	depth := float32(c.depth[v])
+	if removed == 0 {
+		return depth
+	}
+	c.shortcuts(v, chSimSettled)
+	removedHops, addedHops := 0, 0
+	for _, l := range [2][]chArc{c.in[v], c.out[v]} {
+		for _, a := range l {
+			removedHops += int(a.hops)
+		}
+	}
+	for _, s := range c.sc {
+		addedHops += int(s.hops)
+	}
+	return 2*float32(len(c.sc))/float32(removed) + 4*float32(addedHops)/float32(removedHops) + depth
+}
+
+// contract adds v's shortcuts and removes v from the remaining graph.
+func (c *chContractor) contract(v int32) {
+	c.shortcuts(v, chWitnessSettled)
+	for _, s := range c.sc {
+		c.addArc(s.from, s.to, s.w, s.hops)
+	}
+	for _, a := range c.in[v] {
+		c.out[a.to] = chRemove(c.out[a.to], v)
+	}
+	for _, a := range c.out[v] {
+		c.in[a.to] = chRemove(c.in[a.to], v)
+	}
+	c.done[v] = true
+}
+
+func chRemove(l []chArc, v int32) []chArc {
+	for i := range l {
+		if l[i].to == v {
+			l[i] = l[len(l)-1]
+			return l[:len(l)-1]
+		}
+	}
+	return l
+}
+
+// chPush and chPop keep a binary min-heap of uint64 keys.
+func chPush(h []uint64, x uint64) []uint64 {
+	h = append(h, x)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p] <= x {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = x
+	return h
+}
+
+func chPop(h []uint64) (uint64, []uint64) {
+	top := h[0]
+	n := len(h) - 1
+	x := h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && h[r] < h[l] {
+			l = r
+		}
+		if h[l] >= x {
+			break
+		}
+		h[i] = h[l]
+		i = l
+	}
+	if n > 0 {
+		h[i] = x
+	}
+	return top, h
+}
+
+// chWork is one goroutine's query workspace.
+type chWork struct {
+	dist    []uint32 // by rank
+	touched []int32
+	heap    []uint64
+	settled []uint64 // time<<32 | rank of the nodes settled and not stalled
+	seeds   []Seed
+	entries []chEntry
+}
+
+// chEntry is a bucket entry before sorting: target j reaches rank node at
+// time dist.
+type chEntry struct {
+	node   int32
+	target uint32
+	dist   uint32
+}
+
+// chSlots maps ranks to bucket slots for one matrix.
+type chSlots struct {
+	slot  []int32 // by rank, -1 when the node has no bucket
+	nodes []int32 // ranks with a bucket, in slot order
+	first []uint32
+	items []uint64 // time<<32 | target
+}
+
+func (c *CH) getWork() *chWork {
+	if w, ok := c.work.Get().(*chWork); ok {
+		return w
+	}
+	w := &chWork{dist: make([]uint32, len(c.Rank))}
+	for i := range w.dist {
+		w.dist[i] = Inf
+	}
+	return w
+}
+
+// upward runs a search from seeds (graph nodes) over arcs, stalling with
+// stall, and leaves the settled, unstalled nodes in w.settled.
+func (c *CH) upward(w *chWork, seeds []Seed, first []uint32, arcs []uint64, sfirst []uint32, sarcs []uint64) {
+	dist := w.dist
+	for _, v := range w.touched {
+		dist[v] = Inf
+	}
+	w.touched = w.touched[:0]
+	w.settled = w.settled[:0]
+	h := w.heap[:0]
+	for _, sd := range seeds {
+		r := c.Rank[sd.Node]
+		if sd.Time >= dist[r] {
+			continue
+		}
+		if dist[r] == Inf {
+			w.touched = append(w.touched, r)
+		}
+		dist[r] = sd.Time
+		h = chPush(h, uint64(sd.Time)<<32|uint64(uint32(r)))
+	}
+	for len(h) > 0 {
+		var top uint64
+		top, h = chPop(h)
+		d, v := uint32(top>>32), int32(uint32(top))
+		if d > dist[v] {
+			continue
+		}
+		stalled := false
+		for a, end := sfirst[v], sfirst[v+1]; a < end; a++ {
+			x := sarcs[a]
+			if uint64(dist[int32(x>>32)])+uint64(uint32(x)) < uint64(d) {
+				stalled = true
+				break
+			}
+		}
+		if stalled {
+			continue
+		}
+		w.settled = append(w.settled, top)
+		for a, end := first[v], first[v+1]; a < end; a++ {
+			x := arcs[a]
+			u := int32(x >> 32)
+			nd := uint64(d) + uint64(uint32(x))
+			if nd >= uint64(dist[u]) {
+				continue
+			}
+			if dist[u] == Inf {
+				w.touched = append(w.touched, u)
+			}
+			dist[u] = uint32(nd)
+			h = chPush(h, nd<<32|uint64(uint32(u)))
+		}
+	}
+	w.heap = h
+}
+
+// Matrix returns travel times in milliseconds from every origin to every
+// destination, exactly as the package-level Matrix on the graph c was built
+// for (check with Valid), rows in origin order, spread over workers
+// goroutines (<= 0: GOMAXPROCS). It panics if g's node count differs from
+// c's.
+func (c *CH) Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
+	if g.NumNodes() != len(c.Rank) {
+		panic(fmt.Sprintf("graph: CH for %d nodes used with a graph of %d", len(c.Rank), g.NumNodes()))
+	}
+	out := make([][]uint32, len(from))
+	cells := make([]uint32, len(from)*len(to))
+	for i := range cells {
+		cells[i] = Inf
+	}
+	for i := range out {
+		out[i] = cells[i*len(to) : (i+1)*len(to) : (i+1)*len(to)]
+	}
+	if len(from) == 0 || len(to) == 0 {
+		return out
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	// Backward searches from the targets: bucket entries, one list per worker.
+	nw := min(workers, len(to))
+	ws := make([]*chWork, max(nw, min(workers, len(from))))
+	for i := range ws {
+		ws[i] = c.getWork()
+		ws[i].entries = ws[i].entries[:0]
+	}
+	c.parallel(nw, len(to), func(wk, j int) {
+		w := ws[wk]
+		w.seeds = g.Seeds(w.seeds[:0], to[j], Inbound)
+		c.upward(w, w.seeds, c.Down.First, c.downPk, c.Up.First, c.upPk)
+		for _, x := range w.settled {
+			w.entries = append(w.entries, chEntry{node: int32(uint32(x)), target: uint32(j), dist: uint32(x >> 32)})
+		}
+	})
+
+	// Buckets: entries grouped by node (counting sort over the nodes used).
+	b, _ := c.slots.Get().(*chSlots)
+	if b == nil {
+		b = &chSlots{slot: make([]int32, len(c.Rank))}
+		for i := range b.slot {
+			b.slot[i] = -1
+		}
+	}
+	b.nodes, b.first = b.nodes[:0], append(b.first[:0], 0)
+	total := 0
+	for _, w := range ws[:nw] {
+		for _, e := range w.entries {
+			s := b.slot[e.node]
+			if s < 0 {
+				s = int32(len(b.nodes))
+				b.slot[e.node] = s
+				b.nodes = append(b.nodes, e.node)
+				b.first = append(b.first, 0)
+			}
+			b.first[s+1]++
+		}
+		total += len(w.entries)
+	}
+	for s := 1; s < len(b.first); s++ {
+		b.first[s] += b.first[s-1]
+	}
+	b.items = slices.Grow(b.items[:0], total)[:total]
+	for _, w := range ws[:nw] {
+		for _, e := range w.entries {
+			s := b.slot[e.node]
+			b.items[b.first[s]] = uint64(e.dist)<<32 | uint64(e.target)
+			b.first[s]++
+		}
+	}
+	for s := len(b.first) - 1; s > 0; s-- {
+		b.first[s] = b.first[s-1]
+	}
+	b.first[0] = 0
+
+	// Forward searches from the origins, scanning buckets.
+	slot, first, items := b.slot, b.first, b.items
+	c.parallel(min(workers, len(from)), len(from), func(wk, i int) {
+		w := ws[wk]
+		w.seeds = g.Seeds(w.seeds[:0], from[i], Outbound)
+		c.upward(w, w.seeds, c.Up.First, c.upPk, c.Down.First, c.downPk)
+		row := out[i]
+		for _, x := range w.settled {
+			s := slot[int32(uint32(x))]
+			if s < 0 {
+				continue
+			}
+			d := x >> 32
+			for _, it := range items[first[s]:first[s+1]] {
+				t := d + it>>32
+				if j := uint32(it); t < uint64(row[j]) {
+					row[j] = uint32(t)
+				}
+			}
+		}
+		for j := range to {
+			if to[j].Seg == from[i].Seg {
+				row[j] = min(row[j], g.Direct(from[i], to[j]))
+			}
+		}
+	})
+
+	for _, v := range b.nodes {
+		b.slot[v] = -1
+	}
+	c.slots.Put(b)
+	for _, w := range ws {
+		c.work.Put(w)
+	}
+	return out
+}
+
+// parallel calls fn(worker, job) for jobs 0..n-1 on workers goroutines.
+func (c *CH) parallel(workers, n int, fn func(worker, job int)) {
+	if workers <= 1 {
+		for j := 0; j < n; j++ {
+			fn(0, j)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for wk := 0; wk < workers; wk++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= n {
+					return
+				}
+				fn(wk, j)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Hierarchy section format (little-endian), stored after the graph or on
+// its own:
+//
+//	header: magic "FASTRCH\x00", version u32, nodes u64, graph arcs u64,
+//	        graph checksum u64, up arcs u64, down arcs u64, CRC-32 of the
+//	        header bytes before it.
+//	body:   rank (nodes x u32); up first (nodes+1 x u32), head, weight (up
+//	        arcs x u32 each); the same for down; CRC-32 of the body.
+//
+// DecodeCH reads exactly these bytes from r (never ahead), so the section
+// can sit inside a larger file.
+
+// CHMagic opens a hierarchy section.
+const CHMagic = "FASTRCH\x00"
+
+// CHVersion is the current hierarchy format version.
+const CHVersion = 1
+
+const chHeaderLen = len(CHMagic) + 4 + 5*8 + 4
+
+// ErrStaleCH is returned by DecodeCH when the hierarchy was built for the
+// same nodes but other arcs or weights: rebuild it with BuildCH.
+var ErrStaleCH = errors.New("contraction hierarchy was built for other arcs or weights")
+
+// Encode writes the hierarchy section.
+func (c *CH) Encode(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	e := &encoder{w: bw, crc: crc32.NewIEEE()}
+	e.bytes([]byte(CHMagic))
+	e.u32(CHVersion)
+	e.u64(uint64(len(c.Rank)))
+	e.u64(c.arcs)
+	e.u64(c.sum)
+	e.u64(uint64(len(c.Up.Head)))
+	e.u64(uint64(len(c.Down.Head)))
+	e.sum()
+	e.i32s(c.Rank)
+	for _, a := range []*CHArcs{&c.Up, &c.Down} {
+		for _, f := range a.First {
+			e.u32(f)
+		}
+		e.i32s(a.Head)
+		for _, x := range a.Weight {
+			e.u32(x)
+		}
+	}
+	e.sum()
+	if e.err != nil {
+		return e.err
+	}
+	return bw.Flush()
+}
+
+func chFormatError(format string, args ...any) error {
+	return &FormatError{"contraction hierarchy: " + fmt.Sprintf(format, args...)}
+}
+
+// DecodeCH reads a hierarchy section written by Encode for graph g. It
+// checks the header before allocating anything, refuses a hierarchy for
+// another node count (*FormatError) or for other arcs or weights
+// (ErrStaleCH), and checks checksums, ranks and arc indices.
+func DecodeCH(r io.Reader, g *Graph) (*CH, error) {
+	d := &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(chHeaderLen)), chHeaderLen), crc: crc32.NewIEEE()}
+	magic := make([]byte, len(CHMagic))
+	d.read(magic)
+	if d.err != nil || string(magic) != CHMagic {
+		if d.err != nil && !errors.As(d.err, new(*FormatError)) {
+			return nil, d.err
+		}
+		return nil, chFormatError("no hierarchy header")
+	}
+	if v := d.u32(); d.err == nil && v != CHVersion {
+		return nil, &VersionError{Got: v, Want: CHVersion}
+	}
+	nodes, arcs, sum, nup, ndown := d.u64(), d.u64(), d.u64(), d.u64(), d.u64()
+	d.check("hierarchy header")
+	if d.err != nil {
+		return nil, d.err
+	}
+	if nodes != uint64(g.NumNodes()) {
+		return nil, chFormatError("built for %d nodes, the graph has %d", nodes, g.NumNodes())
+	}
+	if arcs != uint64(g.NumArcs()) || sum != chChecksum(g) {
+		return nil, ErrStaleCH
+	}
+	if nup >= maxCount || ndown >= maxCount {
+		return nil, chFormatError("implausible arc counts (%d up, %d down)", nup, ndown)
+	}
+	body := 4 * (nodes + 2*(nodes+1) + 2*nup + 2*ndown + 1)
+	d = &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(body)), 1<<16), crc: crc32.NewIEEE()}
+	c := &CH{arcs: arcs, sum: sum}
+	i32 := func() int32 { return int32(d.u32()) }
+	c.Rank = readN(d, nodes, i32)
+	for _, x := range []struct {
+		a *CHArcs
+		m uint64
+	}{{&c.Up, nup}, {&c.Down, ndown}} {
+		x.a.First = readN(d, nodes+1, d.u32)
+		x.a.Head = readN(d, x.m, i32)
+		x.a.Weight = readN(d, x.m, d.u32)
+	}
+	d.check("hierarchy body")
+	if d.err != nil {
+		return nil, d.err
+	}
+	n := int32(nodes)
+	seen := make([]bool, n)
+	for v, r := range c.Rank {
+		if r < 0 || r >= n || seen[r] {
+			return nil, chFormatError("node %d: rank %d out of range or repeated", v, r)
+		}
+		seen[r] = true
+	}
+	for _, x := range []struct {
+		name string
+		a    *CHArcs
+	}{{"up", &c.Up}, {"down", &c.Down}} {
+		a := x.a
+		if a.First[0] != 0 || int(a.First[n]) != len(a.Head) {
+			return nil, chFormatError("%s offsets do not match the arc count", x.name)
+		}
+		for r := int32(0); r < n; r++ {
+			if a.First[r] > a.First[r+1] {
+				return nil, chFormatError("%s offsets decrease at rank %d", x.name, r)
+			}
+		}
+		for r := int32(0); r < n; r++ {
+			for i := a.First[r]; i < a.First[r+1]; i++ {
+				if h := a.Head[i]; h <= r || h >= n {
+					return nil, chFormatError("%s arc %d: head %d not above rank %d", x.name, i, h, r)
+				}
+				if a.Weight[i] == Inf {
+					return nil, chFormatError("%s arc %d: infinite weight", x.name, i)
+				}
+			}
+		}
+	}
+	c.derive()
+	return c, nil
+}
