@@ -9,7 +9,7 @@ extract=testdata/delaware-latest.osm.pbf
 cp "$extract" "$out/" # the graph file names its extract; places are read from it
 
 echo "== 1. build the Delaware graph"
-"$bin" build "$out/delaware-latest.osm.pbf" -o "$out/delaware.graph"
+"$bin" build "$out/delaware-latest.osm.pbf" -o "$out/delaware.graph" --ch
 
 echo "== 2. places: county towns, HSR station (named in demo/places.yaml), expressway entrances"
 "$bin" places --graph "$out/delaware.graph" --places demo/places.yaml -o "$out/places.csv"
