@@ -87,11 +87,7 @@ func ParseClass(s string) (Class, bool) {
 
 // ClassNames lists the known class names in hierarchy order.
 func ClassNames() []string {
-	out := make([]string, 0, len(classNames)-1)
-	for _, n := range classNames[1:] {
-		out = append(out, n)
-	}
-	return out
+	return append([]string(nil), classNames[1:]...)
 }
 
 // Segment flags.

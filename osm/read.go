@@ -135,7 +135,6 @@ type reader struct {
 	lon     []float64
 	lat     []float64
 	found   []bool
-	nothing bool // input had no objects at all
 	objects int64
 
 	// OSM XML is read in one pass: parsing XML twice costs more than keeping

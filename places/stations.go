@@ -44,11 +44,9 @@ var (
 )
 
 type candidate struct {
-	ft       *osm.Feature
-	name     string
-	norm     string
-	also     []string
-	repIndex int
+	ft   *osm.Feature
+	name string
+	norm string
 }
 
 // Stations returns the rail stations of f scored as described above, using
@@ -209,8 +207,7 @@ func mergeStations(cs []candidate, dist float64) [][]int {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -138,10 +138,7 @@ func isMeasure(k string) bool {
 
 // Measures lists the keys a study may rank by: every measure and its change.
 func Measures(minutes []float64) []string {
-	var out []string
-	for _, k := range []string{"towns_cut_off", "mean_minutes_to_hsr", "mean_minutes_to_entrance", "towns_meeting_expressway_target", "towns_meeting_trunk_target", "towns_meeting_hsr_target"} {
-		out = append(out, k)
-	}
+	out := []string{"towns_cut_off", "mean_minutes_to_hsr", "mean_minutes_to_entrance", "towns_meeting_expressway_target", "towns_meeting_trunk_target", "towns_meeting_hsr_target"}
 	for _, p := range []string{"population_within_%g_min_of_%s", "area_km2_within_%g_min_of_%s"} {
 		for _, tgt := range []string{TargetEntrance, TargetHSR} {
 			for _, m := range minutes {
