@@ -113,55 +113,32 @@ func isEntry(g *graph.Graph, v int32) bool {
 	return false
 }
 
-// landParts is a union-find over the ordinary segments, without direction.
+// landParts are the connected pieces of the ordinary network, without direction.
 type landParts struct {
-	parent  []int32
-	size    []int32
+	sets    *disjointSets
 	largest int32
 }
 
 func landComponents(g *graph.Graph) *landParts {
-	n := g.NumNodes()
-	l := &landParts{parent: make([]int32, n), size: make([]int32, n)}
-	for i := range l.parent {
-		l.parent[i] = int32(i)
-		l.size[i] = 1
-	}
+	l := &landParts{sets: newDisjointSets(g.NumNodes())}
 	for s := range g.Segments {
 		seg := &g.Segments[s]
-		if seg.Flags&graph.Controlled != 0 {
-			continue
+		if seg.Flags&graph.Controlled == 0 {
+			l.sets.union(seg.From, seg.To)
 		}
-		a, b := l.find(seg.From), l.find(seg.To)
-		if a == b {
-			continue
-		}
-		if l.size[a] < l.size[b] {
-			a, b = b, a
-		}
-		l.parent[b] = a
-		l.size[a] += l.size[b]
 	}
 	l.largest = -1
-	for i := range l.parent {
-		if r := l.find(int32(i)); l.largest < 0 || l.size[r] > l.size[l.largest] {
+	for i := range l.sets.parent {
+		if r := l.sets.find(int32(i)); l.largest < 0 || l.sets.size[r] > l.sets.size[l.largest] {
 			l.largest = r
 		}
 	}
 	return l
 }
 
-func (l *landParts) find(v int32) int32 {
-	for l.parent[v] != v {
-		l.parent[v] = l.parent[l.parent[v]]
-		v = l.parent[v]
-	}
-	return v
-}
-
 func (l *landParts) ok(v int32, minSize int) bool {
-	r := l.find(v)
-	return r == l.largest || int(l.size[r]) >= minSize
+	r := l.sets.find(v)
+	return r == l.largest || int(l.sets.size[r]) >= minSize
 }
 
 // incident calls fn for each open arc at v, in either direction, with the
@@ -294,17 +271,7 @@ func clusterEntries(g *graph.Graph, es []entry, opt Options) [][]int {
 	for i, e := range es {
 		idx[e.v] = i
 	}
-	parent := make([]int, len(es))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newDisjointSets(len(es))
 	ordinary := func(u int32, yield func(s, w int32)) {
 		incident(g, u, func(s, w int32) {
 			if g.Segments[s].Flags&graph.Controlled == 0 {
@@ -321,25 +288,12 @@ func clusterEntries(g *graph.Graph, es []entry, opt Options) [][]int {
 			}
 			d := ls.dist[u]
 			if d <= opt.EntranceMergeAny || sharesRoad(es[i], es[j]) && sameMainline(es[i], es[j]) {
-				parent[find(i)] = find(j)
+				sets.union(int32(i), int32(j))
 			}
 			return false
 		}, ordinary)
 	}
-	groups := map[int][]int{}
-	var roots []int
-	for i := range es {
-		r := find(i)
-		if _, ok := groups[r]; !ok {
-			roots = append(roots, r)
-		}
-		groups[r] = append(groups[r], i)
-	}
-	out := make([][]int, 0, len(roots))
-	for _, r := range roots {
-		out = append(out, groups[r])
-	}
-	return out
+	return sets.groups()
 }
 
 func sharesRoad(a, b entry) bool {

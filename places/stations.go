@@ -203,17 +203,7 @@ func normStation(s string) string {
 // led by its representative: node before way before relation, then the
 // lowest id.
 func mergeStations(cs []candidate, dist float64) [][]int {
-	parent := make([]int, len(cs))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newDisjointSets(len(cs))
 	pt := func(c candidate) graph.Point { return graph.Point{Lon: c.ft.Lon, Lat: c.ft.Lat} }
 	for i := range cs {
 		for j := i + 1; j < len(cs); j++ {
@@ -225,23 +215,13 @@ func mergeStations(cs []candidate, dist float64) [][]int {
 			same := a == b && d <= dist
 			contains := (strings.Contains(a, b) || strings.Contains(b, a)) && d <= dist/10
 			if same || contains {
-				parent[find(i)] = find(j)
+				sets.union(int32(i), int32(j))
 			}
 		}
 	}
-	byRoot := map[int][]int{}
-	var roots []int
-	for i := range cs {
-		r := find(i)
-		if _, ok := byRoot[r]; !ok {
-			roots = append(roots, r)
-		}
-		byRoot[r] = append(byRoot[r], i)
-	}
 	typeRank := map[string]int{"node": 0, "way": 1, "relation": 2}
 	var out [][]int
-	for _, r := range roots {
-		g := byRoot[r]
+	for _, g := range sets.groups() {
 		slices.SortFunc(g, func(x, y int) int {
 			return cmp.Or(cmp.Compare(typeRank[cs[x].ft.Type], typeRank[cs[y].ft.Type]), cmp.Compare(cs[x].ft.ID, cs[y].ft.ID))
 		})
