@@ -18,6 +18,7 @@ package osm
 // that are present; a feature with none left is dropped and counted.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -486,7 +487,7 @@ func (fr *featureReader) assemble() {
 		}
 	}
 	// Station relations: centroid of node members and member ways' nodes.
-	slices.SortFunc(fr.stRels, func(a, b *posm.Relation) int { return cmpInt64(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(fr.stRels, func(a, b *posm.Relation) int { return cmp.Compare(a.ID, b.ID) })
 	for _, rel := range fr.stRels {
 		// Each node member and each way member (at its centroid) counts
 		// once; nested relations are not followed.
@@ -521,7 +522,7 @@ func (fr *featureReader) assemble() {
 		fr.finish(Feature{Type: "relation", ID: int64(rel.ID), Tags: keepTags(rel.Tags)}, sum, n, missing, &fr.out.Stations)
 	}
 	// Admin boundaries and their centres.
-	slices.SortFunc(fr.adRels, func(a, b *posm.Relation) int { return cmpInt64(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(fr.adRels, func(a, b *posm.Relation) int { return cmp.Compare(a.ID, b.ID) })
 	for _, rel := range fr.adRels {
 		a := Admin{ID: int64(rel.ID), Level: fr.opt.AdminLevel,
 			Name: rel.Tags.Find("name"), NameZh: rel.Tags.Find("name:zh"), NameEn: rel.Tags.Find("name:en")}
@@ -540,18 +541,8 @@ func (fr *featureReader) assemble() {
 			if c := strings.Compare(a.Type, b.Type); c != 0 {
 				return c
 			}
-			return cmpInt64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		})
 	}
 	fr.stRels, fr.adRels, fr.ways, fr.wayTags, fr.coords, fr.nodes = nil, nil, nil, nil, nil, nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

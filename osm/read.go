@@ -3,6 +3,7 @@ package osm
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/bzip2"
 	"compress/gzip"
 	"context"
@@ -110,7 +111,7 @@ func (r *reader) fillFromXML() {
 		for i := range idx {
 			idx[i] = i
 		}
-		slices.SortFunc(idx, func(a, b int) int { return cmpInt64(r.allID[a], r.allID[b]) })
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(r.allID[a], r.allID[b]) })
 		ids, ll := make([]int64, len(idx)), make([][2]float64, len(idx))
 		for k, i := range idx {
 			ids[k], ll[k] = r.allID[i], r.allLL[i]
