@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -135,5 +134,3 @@ func csvField(s string) string {
 	}
 	return s
 }
-
-var _ = os.Stdout
