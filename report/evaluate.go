@@ -21,6 +21,10 @@ type EvalOptions struct {
 	Minutes []float64             // isochrone bands
 	// CurveMinutes is the last minute of the population curves (default 120).
 	CurveMinutes int
+	// Limit is how far (minutes) the grids are filled, whatever bands are
+	// drawn, so differences see every cell reached in either network
+	// (default: the last band).
+	Limit float64
 }
 
 // Outcome is everything measured for one network (the base or an
@@ -126,7 +130,8 @@ func inboundIsochrone(g *graph.Graph, ps []places.Place, opt EvalOptions) (*isoc
 		return nil, nil, nil
 	}
 	s := graph.NewSearch(g)
-	maxMin := opt.Minutes[len(opt.Minutes)-1]
+	s.NoPaths = true
+	maxMin := max(opt.Minutes[len(opt.Minutes)-1], opt.Limit)
 	s.Run(graph.Inbound, seeds, graph.Stop{Limit: uint32(maxMin * 60000)})
 	fill := opt.Fill
 	fill.MaxSeconds = maxMin * 60

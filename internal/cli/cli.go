@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fastroad/fastroad/study"
 )
 
 // usageError marks errors in how fastroad was called or configured (exit 2).
@@ -70,7 +72,8 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	}
 	fmt.Fprintf(stderr, "fastroad: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	var ce study.ConfigError
+	if errors.As(err, &ue) || errors.As(err, &ce) || isCobraUsage(err) {
 		return 2
 	}
 	return 1

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -235,30 +233,9 @@ func writeOut(e *env, path string, write func(io.Writer) error) error {
 }
 
 // placesHeader is the header of places.csv.
-var placesHeader = []string{"kind", "id", "name", "lon", "lat", "population", "source", "name_zh", "name_en", "score"}
+var placesHeader = places.CSVHeader
 
-func writePlaces(w io.Writer, ps []places.Place) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(placesHeader); err != nil {
-		return err
-	}
-	for _, p := range ps {
-		score := ""
-		if p.Kind == places.KindHSRStation || p.Kind == places.KindRailStation {
-			score = strconv.Itoa(p.Score)
-		}
-		rec := []string{p.Kind, p.ID, p.Name, coord(p.Lon), coord(p.Lat), strconv.Itoa(p.Population), p.Source, p.NameZh, p.NameEn, score}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// coord formats a coordinate with 7 decimals (1e-7 degrees, about 1 cm:
-// the graph's precision).
-func coord(v float64) string { return strconv.FormatFloat(v, 'f', 7, 64) }
+func writePlaces(w io.Writer, ps []places.Place) error { return places.WriteCSV(w, ps) }
 
 // reportPlaces prints counts per kind and the notes to stderr.
 func reportPlaces(e *env, ps *placeSet) {

@@ -1,36 +1,41 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
+	"github.com/fastroad/fastroad/controllines"
+	"github.com/fastroad/fastroad/crs"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
+	"github.com/fastroad/fastroad/report"
 	"github.com/fastroad/fastroad/scenarios"
+	"github.com/fastroad/fastroad/study"
 )
 
-// study is a loaded study file with its paths resolved.
-type study struct {
+// studyFile is a loaded study file with its paths resolved.
+type studyFile struct {
 	path string
 	scenarios.Study
 }
 
 // loadStudy reads a study YAML file; unknown keys are errors. Paths inside
 // it are relative to the file.
-func loadStudy(path string) (*study, error) {
+func loadStudy(path string) (*studyFile, error) {
 	v := viper.New()
 	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
 	if err := v.ReadInConfig(); err != nil {
 		return nil, usagef("study %s: %v", path, err)
 	}
-	st := &study{path: path}
+	st := &studyFile{path: path}
 	if err := v.UnmarshalExact(&st.Study); err != nil {
 		return nil, usagef("study %s: %v", path, err)
 	}
@@ -71,6 +76,12 @@ func loadStudy(path string) (*study, error) {
 	if err := checkMinutes(s.Isochrones.Minutes); err != nil {
 		return nil, usagef("study %s: isochrones.minutes: %v", path, err)
 	}
+	if s.Rank == "" {
+		s.Rank = "population_within_30_min_of_entrance"
+	}
+	if ms := report.Measures(s.Isochrones.Minutes); !slices.Contains(ms, s.Rank) {
+		return nil, usagef("study %s: rank: %q is not a measure; use one of %s", path, s.Rank, strings.Join(ms, ", "))
+	}
 	if s.Isochrones.CellMetres == 0 {
 		s.Isochrones.CellMetres = 100
 	}
@@ -105,11 +116,17 @@ func checkMinutes(ms []float64) error {
 	return nil
 }
 
-// baseNetwork loads the study's base graph and profile.
-func (st *study) baseNetwork(e *env) (scenarios.Network, osm.Profile, error) {
+// loadInputs loads everything the study names: profile, base network,
+// towns and stations, the planner's file and the control lines.
+func (st *studyFile) loadInputs(e *env) (study.Inputs, error) {
+	in := study.Inputs{Path: st.path, Spec: st.Study}
 	prof, err := loadProfile(st.Base.Profile)
 	if err != nil {
-		return scenarios.Network{}, prof, err
+		return in, err
+	}
+	in.Profile = prof
+	if st.Base.Profile != "" {
+		in.ProfileName = filepath.Base(st.Base.Profile)
 	}
 	src := st.Base.Graph
 	if src == "" {
@@ -117,88 +134,102 @@ func (st *study) baseNetwork(e *env) (scenarios.Network, osm.Profile, error) {
 	}
 	g, err := loadGraph(e, src, prof, st.Base.Profile != "")
 	if err != nil {
-		return scenarios.Network{}, prof, err
+		return in, err
 	}
-	return scenarios.Network{Graph: g, Speeds: prof.Speeds}, prof, nil
-}
-
-// applyAll applies every alternative; errors name the study file.
-func (st *study) applyAll(base scenarios.Network) ([]*scenarios.Result, error) {
-	out := make([]*scenarios.Result, len(st.Alternatives))
-	var errs []error
-	for i, a := range st.Alternatives {
-		r, err := scenarios.Apply(base, a)
+	in.Base = scenarios.Network{Graph: g, Speeds: prof.Speeds}
+	if st.Base.Places != "" {
+		plan, err := readPlan(st.Base.Places)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("study %s: %w", st.path, err))
-			continue
+			return in, err
 		}
-		out[i] = r
+		in.Plan = &plan
 	}
-	return out, errors.Join(errs...)
+	if in.Controls, err = st.readControlLines(); err != nil {
+		return in, err
+	}
+	extract, xerr := st.extract()
+	if xerr != nil {
+		if st.Base.Places == "" {
+			return in, xerr
+		}
+		fmt.Fprintf(e.stderr, "warning: %v; towns and stations come from the planner's file only\n", xerr)
+		return in, nil
+	}
+	if in.Features, _, err = readFeatures(e, extract, 6); err != nil {
+		return in, err
+	}
+	if in.Controls.NeedsDerived() {
+		open := func() (io.ReadCloser, error) { return os.Open(extract) }
+		if in.Controls.Derived, err = osm.ReadControlAreas(e.ctx, open, osm.AreaOptions{}); err != nil {
+			return in, fmt.Errorf("control lines from %s: %w", extract, err)
+		}
+	}
+	return in, nil
 }
 
-// checkAll checks every edit of every valid alternative against the
-// control lines (nil when there are none to check).
-func checkAll(ctl *controls, results []*scenarios.Result) [][]editCheck {
-	if ctl == nil {
-		return nil
-	}
-	out := make([][]editCheck, len(results))
-	for i, r := range results {
-		if r == nil {
-			continue
-		}
-		for j := range r.Reports {
-			out[i] = append(out[i], ctl.check(&r.Reports[j]))
+// readControlLines reads the planner's control-line files, in WGS-84.
+func (st *studyFile) readControlLines() (study.ControlInputs, error) {
+	var ci study.ControlInputs
+	sys := crs.WGS84
+	if st.ControlLinesCRS != "" {
+		var err error
+		if sys, err = crs.ParseSystem(st.ControlLinesCRS); err != nil {
+			return ci, usagef("study %s: control_lines_crs: %v", st.path, err)
 		}
 	}
-	return out
+	keys := make([]string, 0, len(st.ControlLines))
+	for k := range st.ControlLines {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		path := st.ControlLines[key]
+		kind, err := controllines.ParseKind(key)
+		if err != nil {
+			return ci, usagef("study %s: control_lines.%s: %v (want red, purple, blue or green)", st.path, key, err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return ci, usagef("study %s: control_lines.%s: %v", st.path, key, err)
+		}
+		l, err := controllines.ReadGeoJSON(f, kind, filepath.Base(path))
+		f.Close()
+		if err != nil {
+			return ci, usagef("study %s: control_lines.%s: %s: %v", st.path, key, path, err)
+		}
+		if sys != crs.WGS84 {
+			l.Transform(func(p graph.Point) graph.Point {
+				lon, lat := crs.ToWGS84(sys, p.Lon, p.Lat)
+				return graph.Point{Lon: lon, Lat: lat}
+			})
+		}
+		ci.Given = append(ci.Given, l)
+		ci.Files = append(ci.Files, filepath.Base(path))
+	}
+	return ci, nil
+}
+
+// prepare loads and applies a study: what check, compare, matrix and
+// isochrone --study share.
+func prepareStudy(e *env, path string) (*study.Study, error) {
+	st, err := loadStudy(path)
+	if err != nil {
+		return nil, err
+	}
+	in, err := st.loadInputs(e)
+	if err != nil {
+		return nil, err
+	}
+	return study.Prepare(in)
 }
 
 // studyExtract is the extract a study's places and control lines come from.
-func (st *study) extract() (string, error) {
+func (st *studyFile) extract() (string, error) {
 	if st.Base.Extract != "" {
 		return st.Base.Extract, nil
 	}
 	path, _, err := featureSource(&placeFlags{graph: st.Base.Graph})
 	return path, err
-}
-
-func writeCheck(w io.Writer, st *study, base *graph.Graph, results []*scenarios.Result, ctl *controls, checks [][]editCheck) {
-	fmt.Fprintf(w, "study %s: %d alternatives on %s (%d nodes, %d segments)\n",
-		st.path, len(st.Alternatives), base.Meta.SourceName, base.NumNodes(), len(base.Segments))
-	for i, a := range st.Alternatives {
-		r := results[i]
-		if r == nil {
-			fmt.Fprintf(w, "\n%s: NOT VALID (see the errors below)\n", a.Name)
-			continue
-		}
-		mode := "speed-only: weights over the base topology"
-		if r.Rebuilt {
-			mode = "topology changed: graph rebuilt"
-		}
-		fmt.Fprintf(w, "\n%s (%s)\n", a.Name, mode)
-		if a.Description != "" {
-			fmt.Fprintf(w, "  %s\n", a.Description)
-		}
-		for j, rep := range r.Reports {
-			fmt.Fprintf(w, "  %d. %s: %s\n", rep.Index+1, rep.Kind, rep.Summary)
-			for _, warn := range rep.Warnings {
-				fmt.Fprintf(w, "     warning: %s\n", warn)
-			}
-			if checks != nil && checks[i] != nil {
-				if t := ctl.text(rep.Kind, checks[i][j]); t != "" {
-					fmt.Fprintf(w, "     control lines: %s\n", t)
-				}
-			}
-		}
-	}
-	if ctl != nil {
-		fmt.Fprintf(w, "\ncontrol lines checked:\n")
-		for _, s := range ctl.sources() {
-			fmt.Fprintf(w, "  %s\n", s)
-		}
-	}
 }
 
 func init() { register(checkCmd) }
@@ -212,22 +243,11 @@ edit, what it matched (ways, km) and what it changed. Errors name the study
 file, the alternative, the edit's number and the key. Nothing is written.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			st, err := loadStudy(args[0])
-			if err != nil {
+			s, err := prepareStudy(e, args[0])
+			if s == nil {
 				return err
 			}
-			base, _, err := st.baseNetwork(e)
-			if err != nil {
-				return err
-			}
-			results, err := st.applyAll(base)
-			var ctl *controls
-			if extract, xerr := st.extract(); xerr == nil {
-				if ctl, xerr = loadControls(e, st, extract); xerr != nil {
-					return xerr
-				}
-			}
-			writeCheck(e.stdout, st, base.Graph, results, ctl, checkAll(ctl, results))
+			s.WriteCheck(e.stdout)
 			if err != nil {
 				return err
 			}

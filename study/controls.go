@@ -1,104 +1,94 @@
-package cli
+package study
 
 import (
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/fastroad/fastroad/controllines"
-	"github.com/fastroad/fastroad/crs"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/report"
 	"github.com/fastroad/fastroad/scenarios"
 )
 
-// controls are a study's control lines, ready to check roads against.
-type controls struct {
+// Controls are a study's control lines, ready to check roads against.
+type Controls struct {
 	ix      *controllines.Index
 	checked [controllines.NumKinds]string // source per kind, "" when not checked
 	width   float64
 }
 
-// loadControls reads the study's control-line files and derives the kinds
-// it does not give (purple, blue, green) from the extract. Red lines only
-// come from the planner.
-func loadControls(e *env, st *study, extract string) (*controls, error) {
-	c := &controls{width: st.RoadWidthM}
+// ControlInputs are the control lines a study checks against: the
+// planner's layers (already in WGS-84) with the file each came from, and the
+// layers derived from the extract for the kinds the planner did not give
+// (nil when not read).
+type ControlInputs struct {
+	Given   []controllines.Layer
+	Files   []string // file name per Given layer
+	Derived *osm.ControlAreas
+}
+
+// NeedsDerived reports whether any of purple, blue and green is missing
+// from the planner's layers, so the extract's areas are wanted.
+func (ci *ControlInputs) NeedsDerived() bool {
+	given := map[controllines.Kind]bool{}
+	for _, l := range ci.Given {
+		given[l.Kind] = true
+	}
+	return !(given[controllines.Purple] && given[controllines.Blue] && given[controllines.Green])
+}
+
+// NewControls indexes the planner's control lines and, for the kinds the
+// planner did not give (purple, blue, green), those derived from the
+// extract. Red lines only come from the planner. width is the land a new
+// road takes in metres (<= 0: 30).
+func NewControls(in ControlInputs, width float64) *Controls {
+	c := &Controls{width: width}
 	if c.width <= 0 {
 		c.width = 30
 	}
-	sys := crs.WGS84
-	if st.ControlLinesCRS != "" {
-		var err error
-		if sys, err = crs.ParseSystem(st.ControlLinesCRS); err != nil {
-			return nil, usagef("study %s: control_lines_crs: %v", st.path, err)
-		}
-	}
 	var layers []controllines.Layer
 	given := map[controllines.Kind]bool{}
-	for key, path := range st.ControlLines {
-		kind, err := controllines.ParseKind(key)
-		if err != nil {
-			return nil, usagef("study %s: control_lines.%s: %v (want red, purple, blue or green)", st.path, key, err)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, usagef("study %s: control_lines.%s: %v", st.path, key, err)
-		}
-		l, err := controllines.ReadGeoJSON(f, kind, filepath.Base(path))
-		f.Close()
-		if err != nil {
-			return nil, usagef("study %s: control_lines.%s: %s: %v", st.path, key, path, err)
-		}
-		if sys != crs.WGS84 {
-			l.Transform(func(p graph.Point) graph.Point {
-				lon, lat := crs.ToWGS84(sys, p.Lon, p.Lat)
-				return graph.Point{Lon: lon, Lat: lat}
-			})
-		}
+	for i, l := range in.Given {
 		layers = append(layers, l)
-		given[kind] = true
-		c.checked[kind] = "planner's file " + filepath.Base(path)
-	}
-	if !(given[controllines.Purple] && given[controllines.Blue] && given[controllines.Green]) && extract != "" {
-		open := func() (io.ReadCloser, error) { return os.Open(extract) }
-		areas, err := osm.ReadControlAreas(e.ctx, open, osm.AreaOptions{})
-		if err != nil {
-			return nil, fmt.Errorf("control lines from %s: %w", extract, err)
+		given[l.Kind] = true
+		name := l.Source
+		if i < len(in.Files) {
+			name = in.Files[i]
 		}
+		c.checked[l.Kind] = "planner's file " + name
+	}
+	if in.Derived != nil {
 		for _, k := range []controllines.Kind{controllines.Purple, controllines.Blue, controllines.Green} {
 			if given[k] {
 				continue
 			}
-			if l, ok := areas.Layers[k]; ok {
+			if l, ok := in.Derived.Layers[k]; ok {
 				layers = append(layers, l)
 				c.checked[k] = "derived from OpenStreetMap (" + l.Source + ")"
 			}
 		}
 	}
 	c.ix = controllines.NewIndex(layers)
-	return c, nil
+	return c
 }
 
-// editCheck is the control-line result of one edit: the sum over its lines.
-type editCheck struct {
+// EditCheck is the control-line result of one edit: the sum over its lines.
+type EditCheck struct {
 	length            float64
 	inside, crossings [controllines.NumKinds]float64
 	names             [controllines.NumKinds][]string
-	stretches         [][]graph.Point // parts inside purple or blue lines, for maps
-	conflict          bool
+	Stretches         [][]graph.Point // parts inside purple or blue lines, for maps
+	Conflict          bool
 }
 
-func (c *controls) check(rep *scenarios.EditReport) editCheck {
-	var ec editCheck
+func (c *Controls) Check(rep *scenarios.EditReport) EditCheck {
+	var ec EditCheck
 	for _, line := range rep.Lines {
 		r := c.ix.Check(line, controllines.Options{RoadWidth: c.width})
 		ec.length += r.Length
-		ec.conflict = ec.conflict || r.Conflict()
+		ec.Conflict = ec.Conflict || r.Conflict()
 		for k := range r.Kinds {
 			kr := &r.Kinds[k]
 			ec.inside[k] += kr.Inside
@@ -110,7 +100,7 @@ func (c *controls) check(rep *scenarios.EditReport) editCheck {
 			}
 			if controllines.Kind(k).Hard() {
 				for _, s := range kr.Stretches {
-					ec.stretches = append(ec.stretches, cut(line, s.From, s.To))
+					ec.Stretches = append(ec.Stretches, cut(line, s.From, s.To))
 				}
 			}
 		}
@@ -149,8 +139,8 @@ func cut(line []graph.Point, from, to float64) []graph.Point {
 	return out
 }
 
-// text describes an edit's control-line result for check.txt and the report.
-func (c *controls) text(kind string, ec editCheck) string {
+// Text describes an edit's control-line result for check.txt and the report.
+func (c *Controls) Text(kind string, ec EditCheck) string {
 	if ec.length == 0 {
 		return ""
 	}
@@ -184,9 +174,9 @@ func (c *controls) text(kind string, ec editCheck) string {
 	return strings.Join(parts, "; ")
 }
 
-// fields are an alternative's control-line figures for the summary.
-func (c *controls) fields(checks []editCheck) report.Row {
-	var total editCheck
+// Fields are an alternative's control-line figures for the summary.
+func (c *Controls) Fields(checks []EditCheck) report.Row {
+	var total EditCheck
 	conflicts := 0
 	for _, ec := range checks {
 		total.length += ec.length
@@ -194,7 +184,7 @@ func (c *controls) fields(checks []editCheck) report.Row {
 			total.inside[k] += ec.inside[k]
 			total.crossings[k] += ec.crossings[k]
 		}
-		if ec.conflict {
+		if ec.Conflict {
 			conflicts++
 		}
 	}
@@ -220,8 +210,8 @@ func (c *controls) fields(checks []editCheck) report.Row {
 	}
 }
 
-// sources lists what each kind was checked against.
-func (c *controls) sources() []string {
+// Sources lists what each kind was checked against.
+func (c *Controls) Sources() []string {
 	var out []string
 	for k := controllines.Kind(0); k < controllines.NumKinds; k++ {
 		src := c.checked[k]

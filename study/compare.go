@@ -1,0 +1,466 @@
+package study
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/isochrone"
+	"github.com/fastroad/fastroad/places"
+	"github.com/fastroad/fastroad/render"
+	"github.com/fastroad/fastroad/report"
+	"github.com/fastroad/fastroad/scenarios"
+)
+
+// DiffSteps are the minutes-saved classes of the difference maps.
+var DiffSteps = []float64{1, 5, 10}
+
+// Options set how a study is compared. Zero values take the defaults.
+type Options struct {
+	// Fill sets the travel-time grids (cell size, access speed and
+	// distance); CellMetres 0 takes the study's isochrones.cell_m.
+	Fill isochrone.FillOptions
+	// LimitMinutes is how far grids are filled, whatever bands are drawn,
+	// so that differences and people counts see every cell reached in
+	// either network (default 180).
+	LimitMinutes float64
+	// Workers evaluate networks in parallel (default GOMAXPROCS).
+	Workers int
+	// NoMaps skips the PNG maps.
+	NoMaps bool
+	// Font draws map labels (nil: render.SystemFont()).
+	Font *render.Font
+	// Log receives progress lines (nil: none).
+	Log func(format string, args ...any)
+}
+
+func (o *Options) defaults(spec *scenarios.Study) {
+	if o.Fill.CellMetres <= 0 {
+		o.Fill.CellMetres = spec.Isochrones.CellMetres
+	}
+	if o.LimitMinutes <= 0 {
+		o.LimitMinutes = 180
+	}
+	if top := spec.Isochrones.Minutes[len(spec.Isochrones.Minutes)-1]; o.LimitMinutes < top {
+		o.LimitMinutes = top
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Log == nil {
+		o.Log = func(string, ...any) {}
+	}
+	if o.Font == nil && !o.NoMaps {
+		o.Font = render.SystemFont()
+	}
+}
+
+// File is one output of a comparison, written by the caller.
+type File struct {
+	Name  string
+	Write func(io.Writer) error
+}
+
+// Comparison is the result of comparing every alternative with the base.
+type Comparison struct {
+	Study   *Study
+	Eval    report.EvalOptions
+	Base    *report.Outcome
+	Alts    []*report.Alternative
+	Summary []report.Row // base first, ranked
+	Ranks   map[string]int
+	Meta    report.Study
+	// Files are the outputs in name order (report.md among them).
+	Files    []File
+	FontInfo render.FontInfo // the font the maps used
+}
+
+// Compare evaluates the base and every alternative and renders every
+// output into memory. Alternatives are evaluated at most Workers at a
+// time; each keeps only what the report needs once its grids have been
+// drawn, so memory follows the number of workers, not of alternatives.
+func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
+	spec := &s.Spec
+	opt.defaults(spec)
+	for i, r := range s.Results {
+		if r == nil {
+			return nil, configf("study %s: alternative %q is not valid (run fastroad check)", s.Path, spec.Alternatives[i].Name)
+		}
+	}
+	minutes := spec.Isochrones.Minutes
+	lo, hi := s.Base.Graph.Bounds()
+	fill := opt.Fill
+	fill.Box = [4]float64{lo.Lon, lo.Lat, hi.Lon, hi.Lat}
+	c := &Comparison{Study: s}
+	c.Eval = report.EvalOptions{
+		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes},
+		Access:  places.AccessOptions{Snap: s.Profile.SnapOptions()},
+		Fill:    fill,
+		Minutes: minutes,
+		Limit:   opt.LimitMinutes,
+	}
+	out := newOutputs()
+	nets := s.Networks()
+	outcomes := make([]*report.Outcome, len(nets))
+
+	// The base first: every alternative's differences need its grids.
+	var err error
+	if outcomes[0], err = s.evaluate(ctx, nets[0], c.Eval); err != nil {
+		return nil, err
+	}
+	opt.Log("evaluated the base")
+	base := outcomes[0]
+	errs := make([]error, len(nets))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, opt.Workers)
+	for i := 1; i < len(nets); i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			o, err := s.evaluate(ctx, nets[i], c.Eval)
+			if err == nil {
+				err = s.renderNetwork(ctx, out, o, base, s.Results[i-1], s.Checks[i-1], opt)
+			}
+			if o != nil {
+				o.HSRGrid, o.EntranceGrid = nil, nil // drawn: free them
+			}
+			outcomes[i], errs[i] = o, err
+		}(i)
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := s.renderNetwork(ctx, out, base, nil, nil, nil, opt); err != nil {
+		return nil, err
+	}
+	opt.Log("evaluated base and %d alternatives", len(nets)-1)
+
+	for i, a := range spec.Alternatives {
+		r := s.Results[i]
+		ra := &report.Alternative{Outcome: outcomes[i+1], Description: strings.TrimSpace(a.Description), Rebuilt: r.Rebuilt}
+		for j, rep := range r.Reports {
+			line := fmt.Sprintf("%s: %s", rep.Kind, rep.Summary)
+			if t := s.Controls.Text(rep.Kind, s.Checks[i][j]); t != "" {
+				line += ". Control lines: " + t
+			}
+			ra.Edits = append(ra.Edits, line)
+			ra.Warnings = append(ra.Warnings, rep.Warnings...)
+			ra.RoadKm += rep.Km
+		}
+		ra.Conflicts = s.Controls.Fields(s.Checks[i])
+		c.Alts = append(c.Alts, ra)
+	}
+	c.Base = base
+	c.summarise()
+	c.FontInfo = out.fontInfo
+	c.Meta = c.meta(opt, fill)
+	out.add("summary.csv", func(w io.Writer) error { return report.WriteCSV(w, c.Summary) })
+	out.add("summary.json", func(w io.Writer) error { return report.WriteJSON(w, c.Summary) })
+	out.add("towns.csv", func(w io.Writer) error { return report.WriteCSV(w, report.TownRows(base, c.Alts, c.Eval.Targets)) })
+	out.add("coverage.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CoverageRows(base, c.Alts)) })
+	out.add("curves.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CurveRows(base, c.Alts)) })
+	out.add("check.txt", func(w io.Writer) error { s.WriteCheck(w); return nil })
+	out.add("places.csv", func(w io.Writer) error { return places.WriteCSV(w, base.Places) })
+	out.add("report.md", func(w io.Writer) error {
+		return report.WriteMarkdown(w, c.Meta, base, c.Alts, c.Summary, c.Ranks)
+	})
+	c.Files = out.sorted()
+	for _, f := range c.Files {
+		c.Meta.Files = append(c.Meta.Files, f.Name)
+	}
+	return c, nil
+}
+
+// evaluate measures one network.
+func (s *Study) evaluate(ctx context.Context, n Network, eval report.EvalOptions) (*report.Outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ps, err := s.Places(n)
+	if err != nil {
+		return nil, err
+	}
+	o, err := report.Evaluate(n.Name, n.Graph, ps, eval)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.Name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// summarise builds the summary rows and the ranking.
+func (c *Comparison) summarise() {
+	spec := &c.Study.Spec
+	minutes := spec.Isochrones.Minutes
+	c.Summary = append(c.Summary, report.Summary(&report.Alternative{Outcome: c.Base, Description: "the network today"}, nil, c.Eval.Targets, minutes))
+	for _, a := range c.Alts {
+		c.Summary = append(c.Summary, report.Summary(a, c.Base, c.Eval.Targets, minutes))
+	}
+	c.Ranks = report.Rank(c.Summary[1:], spec.Rank)
+	for i := range c.Summary {
+		name, _ := c.Summary[i].Get("alternative")
+		rank := 0
+		if i > 0 {
+			rank = c.Ranks[name.(string)]
+		}
+		c.Summary[i] = append(c.Summary[i], report.Field{Key: "rank", Value: rank})
+	}
+	// The base lacks change columns: pad so CSV columns line up.
+	c.Summary[0] = padLike(c.Summary[0], c.Summary[len(c.Summary)-1])
+}
+
+// padLike gives row every key of like, in like's order (missing values empty).
+func padLike(row, like report.Row) report.Row {
+	out := make(report.Row, 0, len(like))
+	for _, f := range like {
+		v, ok := row.Get(f.Key)
+		if !ok {
+			v = ""
+		}
+		out = append(out, report.Field{Key: f.Key, Value: v})
+	}
+	return out
+}
+
+func (c *Comparison) meta(opt Options, fill isochrone.FillOptions) report.Study {
+	s := c.Study
+	spec := &s.Spec
+	f := fill
+	f.CellMetres, f.AccessKmh, f.AccessMetres = opt.Fill.CellMetres, opt.Fill.AccessKmh, opt.Fill.AccessMetres
+	if f.AccessKmh <= 0 {
+		f.AccessKmh = 5
+	}
+	if f.AccessMetres <= 0 {
+		f.AccessMetres = 500
+	}
+	meta := report.Study{
+		Name: spec.Name, Description: spec.Description, Source: s.Base.Graph.Meta.SourceName,
+		Profile: profileText(s.ProfileName, s), Rank: spec.Rank, Targets: c.Eval.Targets, Minutes: spec.Isochrones.Minutes,
+		Method: []string{
+			"Travel times are shortest car times on the OSM road network with the profile's class speeds; no turn costs, signals or congestion.",
+			"Towns are OSM place=city/town nodes (and county admin centres), changed by the planner's file; each is placed on the nearest ordinary road (not an expressway).",
+			"Entrances are detected per network: points where ordinary roads enter the controlled-access network through on-ramps, one per interchange.",
+			fmt.Sprintf("Isochrones: %g m grid cells; land reached from roads at %g km/h up to %g m; motorway mainline and ramps give no access to the land beside them. Grids are filled up to %g minutes, whatever bands are drawn, so differences count every cell reached in either network.", f.CellMetres, f.AccessKmh, f.AccessMetres, c.Eval.Limit),
+			"Control lines: purple (heritage) and blue (water) are hard conflicts (length inside and crossings: a bridge, a tunnel or a new alignment); green is area taken at the study's road width; red is the share of an alignment inside road reservations. Drawn red on the maps where a road enters purple or blue lines.",
+			"Population figures are the towns' own (OSM population tags or the planner's file); land area is from the isochrone polygons.",
+		},
+	}
+	meta.Method = append(meta.Method, s.Controls.Sources()...)
+	return meta
+}
+
+func profileText(name string, s *Study) string {
+	p := s.Profile
+	if name == "" {
+		name = "the shipped China profile"
+	}
+	return fmt.Sprintf("%s (motorway %g, trunk %g, primary %g, secondary %g km/h)", name, p.Speeds["motorway"], p.Speeds["trunk"], p.Speeds["primary"], p.Speeds["secondary"])
+}
+
+// outputs collects rendered files from several goroutines.
+type outputs struct {
+	mu       sync.Mutex
+	files    map[string]File
+	fontInfo render.FontInfo
+}
+
+func newOutputs() *outputs { return &outputs{files: map[string]File{}} }
+
+func (o *outputs) add(name string, write func(io.Writer) error) {
+	o.mu.Lock()
+	o.files[name] = File{Name: name, Write: write}
+	o.mu.Unlock()
+}
+
+func (o *outputs) addBytes(name string, data []byte) {
+	o.add(name, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+func (o *outputs) sorted() []File {
+	out := make([]File, 0, len(o.files))
+	for _, f := range o.files {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// render writes a value into bytes now, so the grids behind it can go.
+func render2(write func(io.Writer) error) ([]byte, error) {
+	var buf bytes.Buffer
+	err := write(&buf)
+	return buf.Bytes(), err
+}
+
+// renderNetwork draws one network's isochrones and, for an alternative,
+// its differences against the base, into out.
+func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report.Outcome, r *scenarios.Result, checks []EditCheck, opt Options) error {
+	var extra []render.Line
+	if r != nil {
+		extra = scenarioLines(r, checks)
+	}
+	towns := places.OfKind(o.Places, places.KindTown)
+	for _, tgt := range []struct {
+		key   string
+		bands []isochrone.Band
+		grid  *isochrone.Grid
+		label string
+	}{{"hsr", o.HSRBands, o.HSRGrid, "the nearest HSR station"}, {"entrance", o.EntranceBands, o.EntranceGrid, "the nearest expressway entrance"}} {
+		if tgt.bands == nil {
+			continue
+		}
+		name := fmt.Sprintf("%s-to-%s", o.Name, tgt.key)
+		bands := tgt.bands
+		data, err := render2(func(w io.Writer) error {
+			return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return bandProps(bands[i], towns) })
+		})
+		if err != nil {
+			return err
+		}
+		out.addBytes(name+".geojson", data)
+		if tgt.grid != nil {
+			data, err := render2(func(w io.Writer) error { return isochrone.WriteGeoTIFF(w, tgt.grid) })
+			if err != nil {
+				return err
+			}
+			out.addBytes(name+"-minutes.tif", data)
+		}
+		if !opt.NoMaps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			title := fmt.Sprintf("%s: drive time to %s", o.Name, tgt.label)
+			img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, report.MapOptions{Title: title, LegendTitle: "Minutes by car", Font: opt.Font, Extra: extra})
+			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+				return err
+			}
+		}
+	}
+	if base == nil {
+		return nil
+	}
+	for _, tgt := range []struct {
+		key       string
+		base, alt *isochrone.Grid
+	}{{"hsr", base.HSRGrid, o.HSRGrid}, {"entrance", base.EntranceGrid, o.EntranceGrid}} {
+		if tgt.base == nil || tgt.alt == nil {
+			continue
+		}
+		name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
+		data, err := render2(func(w io.Writer) error { return writeDiffGeoJSON(w, tgt.base, tgt.alt) })
+		if err != nil {
+			return err
+		}
+		out.addBytes(name+".geojson", data)
+		if !opt.NoMaps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			title := fmt.Sprintf("%s: minutes saved to the nearest %s", o.Name, map[string]string{"hsr": "HSR station", "entrance": "expressway entrance"}[tgt.key])
+			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, report.MapOptions{Title: title, LegendTitle: "Against today", Font: opt.Font, Extra: extra})
+			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (o *outputs) addPNG(name string, img *image.RGBA, fi render.FontInfo, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := render.EncodePNG(&buf, img); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	o.mu.Lock()
+	o.fontInfo = fi
+	o.mu.Unlock()
+	o.addBytes(name, buf.Bytes())
+	return nil
+}
+
+// bandProps are a band's extra GeoJSON properties: towns inside and their population.
+func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
+	loc := isochrone.NewLocator(b)
+	var names []string
+	pop := 0
+	for i := range towns {
+		if loc.Contains(towns[i].Lon, towns[i].Lat) {
+			names = append(names, towns[i].Label())
+			pop += towns[i].Population
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return map[string]any{"towns": names, "population": pop}
+}
+
+// scenarioLines draws an alternative's new and changed roads over its maps,
+// with the stretches inside purple or blue control lines in red.
+func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
+	var out []render.Line
+	style := render.LineStyle{Color: color.RGBA{0x6a, 0x1b, 0x9a, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xff, 0xff, 0xff}, Z: 100, Above: true}
+	conflict := render.LineStyle{Color: color.RGBA{0xe0, 0x10, 0x10, 0xff}, Width: 7, Z: 101, Above: true}
+	line := func(pts []graph.Point, st render.LineStyle) {
+		coords := make([][2]float64, len(pts))
+		for i, p := range pts {
+			coords[i] = [2]float64{p.Lon, p.Lat}
+		}
+		if len(coords) >= 2 {
+			out = append(out, render.Line{Coords: coords, Style: st})
+		}
+	}
+	for j, rep := range r.Reports {
+		for _, l := range rep.Lines {
+			line(l, style)
+		}
+		if j < len(checks) {
+			for _, s := range checks[j].Stretches {
+				line(s, conflict)
+			}
+		}
+	}
+	return out
+}
+
+// writeDiffGeoJSON writes the areas saving (kind gain) or losing (kind loss)
+// at least each DiffSteps minutes.
+func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid) error {
+	d, err := report.Diff(base, alt)
+	if err != nil {
+		return err
+	}
+	gains, losses := report.DiffBands(d, DiffSteps)
+	bands := append(gains, losses...)
+	var kinds []string
+	for range gains {
+		kinds = append(kinds, "gain")
+	}
+	for range losses {
+		kinds = append(kinds, "loss")
+	}
+	return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any {
+		return map[string]any{"change": kinds[i], "meaning": fmt.Sprintf("%s of at least %g minutes against the base", kinds[i], bands[i].Minutes)}
+	})
+}
