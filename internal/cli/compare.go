@@ -169,4 +169,3 @@ func swapDir(tmp, out string) error {
 	}
 	return nil
 }
-
