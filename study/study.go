@@ -122,6 +122,9 @@ func (s *Study) Places(n Network) ([]places.Place, error) {
 		if ps, err = places.Apply(detected, *s.Plan, known); err != nil {
 			return nil, ConfigError{err}
 		}
+		if err := places.CheckPlaced(n.Graph, ps, s.Profile.SnapOptions()); err != nil {
+			return nil, ConfigError{fmt.Errorf("study %s: %s: %w", s.Path, n.Name, err)}
+		}
 	}
 	ps, err := withStations(ps, n.Stations, n.Name)
 	if err != nil {

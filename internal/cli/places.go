@@ -104,6 +104,9 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 		if ps.places, err = places.Apply(detected, plan, known); err != nil {
 			return nil, usageError{err}
 		}
+		if err := places.CheckPlaced(g, ps.places, prof.SnapOptions()); err != nil {
+			return nil, usagef("%s: %s: %v", cmd, pf.planner, err)
+		}
 	}
 	return ps, nil
 }
