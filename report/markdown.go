@@ -34,7 +34,7 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 		st.Targets.ExpresswayMinutes, st.Targets.TrunkMinutes, st.Targets.HSRMinutes)
 
 	p("## Ranking\n\nBy %s (change against today).\n\n", strings.ReplaceAll(st.Rank, "_", " "))
-	p("| rank | alternative | %s | towns within %g min of an entrance | towns within %g min of HSR | mean min to entrance | mean min to HSR |\n|---|---|---|---|---|---|---|\n",
+	p("| rank | alternative | %s | towns within %g min of an entrance | towns within %g min of HSR | mean min to entrance (weighted by town population) | mean min to HSR (weighted by town population) |\n|---|---|---|---|---|---|---|\n",
 		strings.ReplaceAll(st.Rank, "_", " "), st.Targets.ExpresswayMinutes, st.Targets.HSRMinutes)
 	bs := Summary(&Alternative{Outcome: base}, nil, st.Targets, st.Minutes)
 	p("| | today | %s | %s | %s | %s | %s |\n", format(val(bs, st.Rank)), format(val(bs, "towns_meeting_expressway_target")), format(val(bs, "towns_meeting_hsr_target")),
@@ -54,7 +54,22 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 			withChange(s, "towns_meeting_expressway_target"), withChange(s, "towns_meeting_hsr_target"),
 			withChange(s, "mean_minutes_to_entrance"), withChange(s, "mean_minutes_to_hsr"))
 	}
-	p("\nPopulation counts the towns' population tags (or the planner's file); towns without a figure count 0.\n\n")
+	p("\nPopulation counts the towns' population tags (or the planner's file); towns without a figure count 0. Mean minutes are weighted by those town figures (a town without one counts 1).\n\n")
+	var ties, none []string
+	for i, a := range order {
+		if i > 0 && ranks[a.Name] == ranks[order[i-1].Name] {
+			ties = append(ties, fmt.Sprintf("%s and %s share rank %d", order[i-1].Name, a.Name, ranks[a.Name]))
+		}
+		if s := summaryOf(summary, a.Name); s != nil && ChangesNothing(s) {
+			none = append(none, a.Name)
+		}
+	}
+	if len(ties) > 0 {
+		p("Ties: %s (equal on the ranking measure and on both mean times).\n\n", strings.Join(ties, "; "))
+	}
+	if len(none) > 0 {
+		p("No measure changes at all for: %s.\n\n", strings.Join(none, ", "))
+	}
 
 	p("## What changes for each town\n\n")
 	for _, a := range order {

@@ -30,6 +30,29 @@ func TestRankBreaksTiesByMinutes(t *testing.T) {
 	}
 }
 
+// TestRankTies: alternatives equal on every ranking key share a rank
+// (1, 2, 2, 4), never ordered by name; ChangesNothing finds them.
+func TestRankTies(t *testing.T) {
+	zero := func(name string) Row {
+		return Row{{"alternative", name}, {"population_within_30_min_of_entrance_change", 0.0}, {"mean_minutes_to_entrance_change", 0.0}, {"mean_minutes_to_hsr_change", 0.0}}
+	}
+	rows := []Row{
+		zero("z"), zero("y"),
+		{{"alternative", "a"}, {"population_within_30_min_of_entrance_change", 10.0}, {"mean_minutes_to_entrance_change", -1.0}, {"mean_minutes_to_hsr_change", 0.0}},
+		{{"alternative", "m"}, {"population_within_30_min_of_entrance_change", -5.0}, {"mean_minutes_to_entrance_change", 1.0}, {"mean_minutes_to_hsr_change", 0.0}},
+	}
+	got := Rank(rows, "population_within_30_min_of_entrance")
+	want := map[string]int{"a": 1, "y": 2, "z": 2, "m": 4}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("rank of %s: got %d want %d (all %v)", k, got[k], v, got)
+		}
+	}
+	if !ChangesNothing(rows[0]) || ChangesNothing(rows[2]) {
+		t.Errorf("ChangesNothing: got %v for z, %v for a; want true, false", ChangesNothing(rows[0]), ChangesNothing(rows[2]))
+	}
+}
+
 func TestChangeLine(t *testing.T) {
 	tests := []struct {
 		before, after uint32

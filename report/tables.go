@@ -156,7 +156,9 @@ func LowerIsBetter(key string) bool {
 
 // Rank orders alternatives by a measure's change against the base, best
 // first; ties go to the better change in mean minutes to an entrance, then
-// to the HSR station, then by name. It returns 1-based ranks by name.
+// to the HSR station. Alternatives equal on all three share a rank
+// (competition ranking: 1, 2, 2, 4), so alternatives that change nothing
+// tie instead of being ordered by name. It returns 1-based ranks by name.
 func Rank(rows []Row, key string) map[string]int {
 	keys := []string{key, "mean_minutes_to_entrance", "mean_minutes_to_hsr"}
 	score := func(r Row, k string) float64 {
@@ -186,11 +188,36 @@ func Rank(rows []Row, key string) map[string]int {
 		}
 		return name(idx[a]) < name(idx[b])
 	})
+	same := func(a, b int) bool {
+		for _, k := range keys {
+			if score(rows[a], k) != score(rows[b], k) {
+				return false
+			}
+		}
+		return true
+	}
 	out := map[string]int{}
 	for r, i := range idx {
+		if r > 0 && same(idx[r-1], i) {
+			out[name(i)] = out[name(idx[r-1])]
+			continue
+		}
 		out[name(i)] = r + 1
 	}
 	return out
+}
+
+// ChangesNothing reports whether every measure of a summary row equals the
+// base's (all its _change fields are 0 or empty).
+func ChangesNothing(r Row) bool {
+	for _, f := range r {
+		if strings.HasSuffix(f.Key, "_change") {
+			if v := num(f.Value); !math.IsNaN(v) && v != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func b2i(b bool) int {

@@ -217,11 +217,11 @@ func (c *Comparison) summarise() {
 	c.Ranks = report.Rank(c.Summary[1:], spec.Rank)
 	for i := range c.Summary {
 		name, _ := c.Summary[i].Get("alternative")
-		rank := 0
+		rank, none := 0, any("")
 		if i > 0 {
-			rank = c.Ranks[name.(string)]
+			rank, none = c.Ranks[name.(string)], report.ChangesNothing(c.Summary[i])
 		}
-		c.Summary[i] = append(c.Summary[i], report.Field{Key: "rank", Value: rank})
+		c.Summary[i] = append(c.Summary[i], report.Field{Key: "rank", Value: rank}, report.Field{Key: "changes_nothing", Value: none})
 	}
 	// The base lacks change columns: pad so CSV columns line up.
 	c.Summary[0] = padLike(c.Summary[0], c.Summary[len(c.Summary)-1])
