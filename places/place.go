@@ -15,10 +15,15 @@ const (
 	KindHSRStation  = "hsr_station"
 	KindRailStation = "rail_station"
 	KindEntrance    = "expressway_entrance"
+	// KindCentre is the central city that county seats should reach within
+	// the study's centre_minutes ("quick in, quick out"); only the
+	// planner's file gives one (op: add, with an id of its own), else the
+	// study takes the most populous town.
+	KindCentre = "centre"
 )
 
 // Kinds lists the place kinds in output order.
-var Kinds = []string{KindTown, KindHSRStation, KindRailStation, KindEntrance}
+var Kinds = []string{KindTown, KindHSRStation, KindRailStation, KindEntrance, KindCentre}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"math"
+	"slices"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
@@ -37,20 +39,64 @@ type Outcome struct {
 	Notes  []string
 	// Grids and bands of the time to the nearest HSR station and to the
 	// nearest expressway entrance (inbound searches); nil when no place of
-	// that kind exists.
+	// that kind exists. The same as Dest[TargetHSR] and Dest[TargetEntrance].
 	HSRGrid, EntranceGrid   *isochrone.Grid
 	HSRBands, EntranceBands []isochrone.Band
+	// Dest holds the grid and bands of every destination kind (Destinations),
+	// nil where the network has no place of that kind.
+	Dest map[string]*Destination
 	// Coverage[t][i]: towns and population within Minutes[i] of target t.
 	Coverage map[string][]Cover
 	// Curves[t][m]: population within m minutes of target t, m = 0..CurveMinutes.
 	Curves map[string][]int
 }
 
-// Target names used in Coverage and Curves.
+// Release drops the grids (kept: bands, tables, counts), once an
+// alternative has been drawn and counted.
+func (o *Outcome) Release() {
+	o.HSRGrid, o.EntranceGrid = nil, nil
+	for _, d := range o.Dest {
+		d.Grid = nil
+	}
+}
+
+// Destination is the travel time from every cell to the nearest place of
+// one kind.
+type Destination struct {
+	Key   string
+	Grid  *isochrone.Grid // seconds, +Inf beyond the limit or unreached
+	Bands []isochrone.Band
+	Seeds int // network points the search started from
+}
+
+// Target names used in Dest, Coverage and Curves.
 const (
-	TargetEntrance = "entrance"
-	TargetHSR      = "hsr"
+	TargetEntrance = "entrance" // the nearest expressway entrance
+	TargetHSR      = "hsr"      // the nearest HSR station
+	TargetTrunk    = "trunk"    // the nearest ordinary trunk or primary road
+	TargetTown     = "town"     // the nearest county seat or town
+	TargetCentre   = "centre"   // the central city
 )
+
+// Destinations lists the destination kinds in report order.
+var Destinations = []string{TargetEntrance, TargetHSR, TargetTrunk, TargetTown, TargetCentre}
+
+// TargetLabel names a destination kind in a sentence ("the nearest HSR station").
+func TargetLabel(t string) string {
+	switch t {
+	case TargetEntrance:
+		return "the nearest expressway entrance"
+	case TargetHSR:
+		return "the nearest HSR station"
+	case TargetTrunk:
+		return "the nearest trunk or primary road"
+	case TargetTown:
+		return "the nearest county seat or town"
+	case TargetCentre:
+		return "the central city"
+	}
+	return t
+}
 
 // Cover is what lies within some minutes of a target.
 type Cover struct {
@@ -59,22 +105,32 @@ type Cover struct {
 	Population int
 }
 
-// Evaluate measures one network: the access table, isochrone grids and
-// bands to the nearest HSR station and entrance, coverage and curves.
+// Evaluate measures one network: the access table, the travel-time grid
+// and bands of every destination kind, town coverage and curves.
 func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (*Outcome, error) {
 	if opt.CurveMinutes <= 0 {
 		opt.CurveMinutes = 120
 	}
-	o := &Outcome{Name: name, Graph: g, Places: ps, Coverage: map[string][]Cover{}, Curves: map[string][]int{}}
+	o := &Outcome{Name: name, Graph: g, Places: ps, Coverage: map[string][]Cover{}, Curves: map[string][]int{}, Dest: map[string]*Destination{}}
 	o.Rows, o.Notes = places.Access(g, ps, opt.Access)
-	var err error
-	o.HSRGrid, o.HSRBands, err = inboundIsochrone(g, places.OfKind(ps, places.KindHSRStation), opt)
-	if err != nil {
-		return nil, err
+	s := graph.NewSearch(g)
+	s.NoPaths = true
+	for _, t := range Destinations {
+		seeds := destinationSeeds(g, t, ps, opt)
+		d, err := inboundIsochrone(s, seeds, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", TargetLabel(t), err)
+		}
+		if d != nil {
+			d.Key = t
+			o.Dest[t] = d
+		}
 	}
-	o.EntranceGrid, o.EntranceBands, err = inboundIsochrone(g, places.OfKind(ps, places.KindEntrance), opt)
-	if err != nil {
-		return nil, err
+	if d := o.Dest[TargetHSR]; d != nil {
+		o.HSRGrid, o.HSRBands = d.Grid, d.Bands
+	}
+	if d := o.Dest[TargetEntrance]; d != nil {
+		o.EntranceGrid, o.EntranceBands = d.Grid, d.Bands
 	}
 	for _, t := range []string{TargetEntrance, TargetHSR} {
 		times := make([]uint32, len(o.Rows))
@@ -112,37 +168,94 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 	return o, nil
 }
 
-// inboundIsochrone is the grid and bands of the time to the nearest of ps.
-func inboundIsochrone(g *graph.Graph, ps []places.Place, opt EvalOptions) (*isochrone.Grid, []isochrone.Band, error) {
+// Centre returns the central city: the places of kind centre, else the
+// most populous town (ties: the first in place order). ok is false when
+// there is neither.
+func Centre(ps []places.Place) (c []places.Place, ok bool) {
+	if c = places.OfKind(ps, places.KindCentre); len(c) > 0 {
+		return c, true
+	}
+	best := -1
+	for i := range ps {
+		if ps[i].Kind == places.KindTown && (best < 0 || ps[i].Population > ps[best].Population) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil, false
+	}
+	return []places.Place{ps[best]}, true
+}
+
+// destinationSeeds are the inbound search seeds of a destination kind.
+func destinationSeeds(g *graph.Graph, t string, ps []places.Place, opt EvalOptions) []graph.Seed {
 	var seeds []graph.Seed
 	snap := opt.Access.Snap
 	snap.NoControlled = true
-	for i := range ps {
-		for _, p := range ps[i].Points() {
-			sn, err := g.SnapPoint(p, snap)
-			if err != nil {
-				continue // the access table notes it
+	add := func(sel []places.Place) {
+		for i := range sel {
+			for _, p := range sel[i].Points() {
+				sn, err := g.SnapPoint(p, snap)
+				if err != nil {
+					continue // the access table notes it
+				}
+				seeds = g.Seeds(seeds, sn, graph.Inbound)
 			}
-			seeds = g.Seeds(seeds, sn, graph.Inbound)
 		}
 	}
-	if len(seeds) == 0 {
-		return nil, nil, nil
+	switch t {
+	case TargetEntrance:
+		add(places.OfKind(ps, places.KindEntrance))
+	case TargetHSR:
+		add(places.OfKind(ps, places.KindHSRStation))
+	case TargetTown:
+		add(places.OfKind(ps, places.KindTown))
+	case TargetCentre:
+		if c, ok := Centre(ps); ok {
+			add(c)
+		}
+	case TargetTrunk:
+		ordinary := opt.Access.Ordinary
+		if ordinary == nil {
+			ordinary = []graph.Class{graph.Trunk, graph.Primary}
+		}
+		seen := make(map[int32]bool)
+		for i := range g.Segments {
+			seg := &g.Segments[i]
+			if !slices.Contains(ordinary, seg.Class) || !isochrone.LandAccess(seg) {
+				continue
+			}
+			for _, v := range []int32{seg.From, seg.To} {
+				if !seen[v] {
+					seen[v] = true
+					seeds = append(seeds, graph.Seed{Node: v})
+				}
+			}
+		}
+		slices.SortFunc(seeds, func(a, b graph.Seed) int { return int(a.Node) - int(b.Node) })
 	}
-	s := graph.NewSearch(g)
-	s.NoPaths = true
+	return seeds
+}
+
+// inboundIsochrone is the grid and bands of the time to the nearest seed,
+// filled up to the limit; nil when there are no seeds or nothing is reached.
+func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions) (*Destination, error) {
+	if len(seeds) == 0 {
+		return nil, nil
+	}
+	g := s.Graph()
 	maxMin := max(opt.Minutes[len(opt.Minutes)-1], opt.Limit)
 	s.Run(graph.Inbound, seeds, graph.Stop{Limit: uint32(maxMin * 60000)})
 	fill := opt.Fill
 	fill.MaxSeconds = maxMin * 60
 	grid, err := isochrone.Fill(g, s, fill)
 	if err == isochrone.ErrNothingReached {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return grid, isochrone.Bands(grid, opt.Minutes), nil
+	return &Destination{Grid: grid, Bands: isochrone.Bands(grid, opt.Minutes), Seeds: len(seeds)}, nil
 }
 
 // Meets reports the targets a row meets.

@@ -137,7 +137,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 				err = s.renderNetwork(ctx, out, o, base, s.Results[i-1], s.Checks[i-1], opt)
 			}
 			if o != nil {
-				o.HSRGrid, o.EntranceGrid = nil, nil // drawn: free them
+				o.Release() // drawn and counted: free the grids
 			}
 			outcomes[i], errs[i] = o, err
 		}(i)
