@@ -114,10 +114,10 @@ func counties() *Settlements {
 			{Name: "State", AdminLevel: 4, Population: 99, Area: square(0, 0, 4, 4)},
 		},
 		Places: []SettlementPlace{
-			{Kind: "town", Name: "Wtown", Lon: 0.5, Lat: 0.5},      // 10000
-			{Kind: "village", Name: "Wvill", Lon: 1.5, Lat: 3.5},   // 500
-			{Kind: "village", Name: "Evill", Lon: 2.5, Lat: 2.5},   // 500
-			{Kind: "hamlet", Name: "Far", Lon: 9.5, Lat: 9.5},      // off the surface
+			{Kind: "town", Name: "Wtown", Lon: 0.5, Lat: 0.5},    // 10000
+			{Kind: "village", Name: "Wvill", Lon: 1.5, Lat: 3.5}, // 500
+			{Kind: "village", Name: "Evill", Lon: 2.5, Lat: 2.5}, // 500
+			{Kind: "hamlet", Name: "Far", Lon: 9.5, Lat: 9.5},    // off the surface
 			{Kind: "village", Name: "Tagged", Lon: 3.5, Lat: 0.5, Population: 1500},
 		},
 	}
