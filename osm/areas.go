@@ -23,15 +23,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	posm "github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 
 	"github.com/fastroad/fastroad/controllines"
 	"github.com/fastroad/fastroad/graph"
@@ -167,15 +163,12 @@ type areaWay struct {
 
 // areaReader holds the state between the passes.
 type areaReader struct {
-	procs   int
 	lines   map[string]bool // waterway values read as lines
+	wl      []string        // the same, in the order given
 	rels    []areaRel
 	relWays []int64   // sorted member way ids of rels
 	ways    []areaWay // sorted by id after pass 2
-	need    []int64   // sorted node ids of ways
-	lon     []float64
-	lat     []float64
-	found   []bool
+	nodes   nodeStore // coordinates of the nodes of ways
 
 	out      ControlAreas
 	skipped  [controllines.NumKinds]int // incomplete rings per kind
@@ -190,30 +183,30 @@ type areaReader struct {
 // Name the name tag (else name:zh, else name:en). Output is sorted: way
 // areas by id, then relation areas by id.
 func ReadControlAreas(ctx context.Context, open Opener, opt AreaOptions) (*ControlAreas, error) {
-	ar := &areaReader{procs: opt.Procs, lines: map[string]bool{}}
-	if ar.procs <= 0 {
-		ar.procs = runtime.GOMAXPROCS(0)
+	ar := newAreaReader(opt)
+	if err := readParts(ctx, open, opt.Procs, []consumer{ar}); err != nil {
+		return nil, fmt.Errorf("read control areas: %w", err)
 	}
-	wl := opt.WaterwayLines
-	if wl == nil {
-		wl = []string{"river", "canal"}
+	return ar.result(), nil
+}
+
+func newAreaReader(opt AreaOptions) *areaReader {
+	ar := &areaReader{lines: map[string]bool{}}
+	ar.wl = opt.WaterwayLines
+	if ar.wl == nil {
+		ar.wl = []string{"river", "canal"}
 	}
-	for _, v := range wl {
+	for _, v := range ar.wl {
 		ar.lines[v] = true
 	}
-	var r reader // for its pass method: open, sniff, decompress
-	for i, scan := range []func(context.Context, Format, io.Reader) error{ar.scanRelations, ar.scanWays, ar.scanNodes} {
-		if i == 2 {
-			ar.collectNeeded()
-		}
-		if err := r.pass(ctx, open, scan); err != nil {
-			return nil, fmt.Errorf("read control areas: %w", err)
-		}
-	}
+	return ar
+}
+
+func (ar *areaReader) result() *ControlAreas {
 	ar.assemble()
 	lineSource := ""
-	if len(wl) > 0 {
-		lineSource = "; waterway=" + strings.Join(wl, "|") + " as lines"
+	if len(ar.wl) > 0 {
+		lineSource = "; waterway=" + strings.Join(ar.wl, "|") + " as lines"
 	}
 	src := func(k controllines.Kind, s string) string {
 		s = "derived from OSM: " + s
@@ -230,19 +223,17 @@ func ReadControlAreas(ctx context.Context, open Opener, opt AreaOptions) (*Contr
 		controllines.Blue:   {Kind: controllines.Blue, Source: src(controllines.Blue, blueSource), Polygons: ar.polygons[controllines.Blue], Lines: ar.lineOut},
 		controllines.Green:  {Kind: controllines.Green, Source: src(controllines.Green, greenSource), Polygons: ar.polygons[controllines.Green]},
 	}
-	return &ar.out, nil
+	return &ar.out
 }
 
-func (ar *areaReader) scanner(ctx context.Context, f Format, rd io.Reader, nodes, ways, rels bool) scanner {
-	if f != FormatPBF {
-		return osmxml.New(ctx, rd)
-	}
-	ps := osmpbf.New(ctx, rd, ar.procs)
-	ps.SkipNodes, ps.SkipWays, ps.SkipRelations = !nodes, !ways, !rels
-	return ps
-}
+func (ar *areaReader) readsRelations() bool { return true }
+func (ar *areaReader) node(*posm.Node)      {}
+func (ar *areaReader) endNodes() error      { return nil }
 
-func wantAreaRelation(rel *posm.Relation) bool {
+// filterNode stores the coordinates of the kept ways' nodes.
+func (ar *areaReader) filterNode(n *posm.Node) bool { ar.nodes.keep(n); return false }
+
+func (ar *areaReader) wantRelation(rel *posm.Relation) bool {
 	switch rel.Tags.Find("type") {
 	case "multipolygon", "boundary":
 		return areaKinds(rel.Tags) != 0
@@ -250,37 +241,31 @@ func wantAreaRelation(rel *posm.Relation) bool {
 	return false
 }
 
-func (ar *areaReader) scanRelations(ctx context.Context, f Format, rd io.Reader) error {
-	sc := ar.scanner(ctx, f, rd, false, false, true)
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		ps.FilterRelation = wantAreaRelation
-	}
-	defer sc.Close()
-	for sc.Scan() {
-		rel, ok := sc.Object().(*posm.Relation)
-		if !ok || !wantAreaRelation(rel) {
-			continue
-		}
-		r := areaRel{id: int64(rel.ID), kinds: areaKinds(rel.Tags), name: areaName(rel.Tags)}
-		for _, m := range rel.Members {
-			if m.Type == posm.TypeWay && (m.Role == "outer" || m.Role == "inner" || m.Role == "") {
-				r.ways = append(r.ways, m.Ref)
-				if m.Role != "inner" {
-					r.outer = append(r.outer, m.Ref)
-				}
+func (ar *areaReader) relation(rel *posm.Relation) {
+	r := areaRel{id: int64(rel.ID), kinds: areaKinds(rel.Tags), name: areaName(rel.Tags)}
+	r.ways, r.outer = memberWays(rel)
+	ar.rels = append(ar.rels, r)
+	ar.relWays = append(ar.relWays, r.ways...)
+}
+
+// memberWays returns the sorted unique ids of a relation's member ways with
+// role outer, inner or empty, and those with role outer or empty.
+func memberWays(rel *posm.Relation) (ways, outer []int64) {
+	for _, m := range rel.Members {
+		if m.Type == posm.TypeWay && (m.Role == "outer" || m.Role == "inner" || m.Role == "") {
+			ways = append(ways, m.Ref)
+			if m.Role != "inner" {
+				outer = append(outer, m.Ref)
 			}
 		}
-		slices.Sort(r.ways) // a way listed twice is used once
-		r.ways = slices.Compact(r.ways)
-		ar.rels = append(ar.rels, r)
-		ar.relWays = append(ar.relWays, r.ways...)
 	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
-	}
+	slices.Sort(ways) // a way listed twice is used once
+	return slices.Compact(ways), outer
+}
+
+func (ar *areaReader) endRelations() {
 	slices.Sort(ar.relWays)
 	ar.relWays = slices.Compact(ar.relWays)
-	return nil
 }
 
 func areaName(tags posm.Tags) string {
@@ -309,40 +294,32 @@ func (ar *areaReader) wayUse(w *posm.Way) (kinds kindSet, line, member bool) {
 	return kinds, line, member
 }
 
-func (ar *areaReader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
-	sc := ar.scanner(ctx, f, rd, false, true, false)
-	want := func(w *posm.Way) bool {
-		k, line, member := ar.wayUse(w)
-		return k != 0 || line || member
+func (ar *areaReader) wantWay(w *posm.Way) bool {
+	k, line, member := ar.wayUse(w)
+	return k != 0 || line || member
+}
+
+func (ar *areaReader) way(w *posm.Way) {
+	kinds, line, _ := ar.wayUse(w)
+	aw := areaWay{id: int64(w.ID), nodes: nodeIDs(w), kinds: kinds, line: line}
+	if kinds != 0 || line {
+		aw.name = areaName(w.Tags)
 	}
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		ps.FilterWay = want
+	ar.ways = append(ar.ways, aw)
+}
+
+// nodeIDs returns the node ids of w.
+func nodeIDs(w *posm.Way) []int64 {
+	ids := make([]int64, len(w.Nodes))
+	for i, n := range w.Nodes {
+		ids[i] = int64(n.ID)
 	}
-	defer sc.Close()
-	for sc.Scan() {
-		w, ok := sc.Object().(*posm.Way)
-		if !ok {
-			continue
-		}
-		kinds, line, member := ar.wayUse(w)
-		if kinds == 0 && !line && !member {
-			continue
-		}
-		ids := make([]int64, len(w.Nodes))
-		for i, n := range w.Nodes {
-			ids[i] = int64(n.ID)
-		}
-		aw := areaWay{id: int64(w.ID), nodes: ids, kinds: kinds, line: line}
-		if kinds != 0 || line {
-			aw.name = areaName(w.Tags)
-		}
-		ar.ways = append(ar.ways, aw)
-	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
-	}
+	return ids
+}
+
+func (ar *areaReader) endWays() {
 	slices.SortFunc(ar.ways, func(a, b areaWay) int { return cmp.Compare(a.id, b.id) })
-	return nil
+	ar.collectNeeded()
 }
 
 // collectNeeded lists the node ids of the kept ways.
@@ -355,65 +332,19 @@ func (ar *areaReader) collectNeeded() {
 	for i := range ar.ways {
 		need = append(need, ar.ways[i].nodes...)
 	}
-	slices.Sort(need)
-	ar.need = slices.Compact(need)
-	ar.lon = make([]float64, len(ar.need))
-	ar.lat = make([]float64, len(ar.need))
-	ar.found = make([]bool, len(ar.need))
+	ar.nodes = newNodeStore(need)
 	ar.relWays = nil
-}
-
-func (ar *areaReader) keepNode(n *posm.Node) {
-	if i, ok := slices.BinarySearch(ar.need, int64(n.ID)); ok {
-		ar.lon[i], ar.lat[i], ar.found[i] = n.Lon, n.Lat, true
-	}
-}
-
-func (ar *areaReader) scanNodes(ctx context.Context, f Format, rd io.Reader) error {
-	sc := ar.scanner(ctx, f, rd, true, false, false)
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		// Runs inside the parallel decoders; writes go to distinct indices.
-		ps.FilterNode = func(n *posm.Node) bool { ar.keepNode(n); return false }
-	}
-	defer sc.Close()
-	for sc.Scan() {
-		if n, ok := sc.Object().(*posm.Node); ok {
-			ar.keepNode(n)
-		}
-	}
-	return wrapErr(f, sc.Err())
-}
-
-// points returns the coordinates of ids, dropping repeated nodes, and the
-// number of ids missing from the extract.
-func (ar *areaReader) points(ids []int64) (pts []graph.Point, missing int) {
-	pts = make([]graph.Point, 0, len(ids))
-	for k, id := range ids {
-		if k > 0 && id == ids[k-1] {
-			continue
-		}
-		i, ok := slices.BinarySearch(ar.need, id)
-		if !ok || !ar.found[i] {
-			missing++
-			continue
-		}
-		pts = append(pts, graph.Point{Lon: ar.lon[i], Lat: ar.lat[i]})
-	}
-	return pts, missing
 }
 
 // ring turns a closed list of node ids into a ring, or reports it
 // incomplete.
 func (ar *areaReader) ring(ids []int64) ([]graph.Point, bool) {
-	pts, missing := ar.points(ids)
+	r, missing, ok := ar.nodes.ring(ids)
 	ar.out.Stats.MissingNodeRefs += int64(missing)
-	if missing > 0 || len(pts) < 4 || pts[0] != pts[len(pts)-1] {
-		return nil, false
-	}
-	return pts, true
+	return r, ok
 }
 
-func (ar *areaReader) way(id int64) *areaWay {
+func (ar *areaReader) wayByID(id int64) *areaWay {
 	i, ok := slices.BinarySearchFunc(ar.ways, id, func(w areaWay, id int64) int { return cmp.Compare(w.id, id) })
 	if !ok {
 		return nil
@@ -451,7 +382,7 @@ func (ar *areaReader) assemble() {
 	for _, rel := range ar.rels {
 		var segs [][]int64
 		for _, id := range rel.ways {
-			w := ar.way(id)
+			w := ar.wayByID(id)
 			if w == nil {
 				st.MissingWays++
 				continue
@@ -511,13 +442,13 @@ func (ar *areaReader) assemble() {
 				if k > 0 && id == w.nodes[k-1] {
 					continue
 				}
-				j, ok := slices.BinarySearch(ar.need, id)
-				if !ok || !ar.found[j] {
+				p, ok := ar.nodes.at(id)
+				if !ok {
 					st.MissingNodeRefs++
 					flush()
 					continue
 				}
-				part = append(part, graph.Point{Lon: ar.lon[j], Lat: ar.lat[j]})
+				part = append(part, p)
 			}
 			flush()
 			if parts > 0 {
@@ -530,7 +461,7 @@ func (ar *areaReader) assemble() {
 	for k := range ar.polygons {
 		ar.polygons[k] = append(ar.polygons[k], relPolys[k]...)
 	}
-	ar.rels, ar.ways, ar.need, ar.lon, ar.lat, ar.found = nil, nil, nil, nil, nil, nil
+	ar.rels, ar.ways, ar.nodes = nil, nil, nodeStore{}
 }
 
 // joinRings joins ways (node id lists) end to end into closed rings,

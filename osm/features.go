@@ -21,15 +21,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	posm "github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 
 	"github.com/fastroad/fastroad/graph"
 )
@@ -140,7 +136,6 @@ func isRail(tags posm.Tags) (hs bool, usage string, ok bool) {
 type featureReader struct {
 	opt    FeatureOptions
 	places []string
-	procs  int
 	out    Features
 
 	stRels  []*posm.Relation // station relations
@@ -156,27 +151,34 @@ type featureReader struct {
 // ReadFeatures reads the places, stations, rail lines, junctions, toll
 // booths and administrative centres of the extract that open returns.
 func ReadFeatures(ctx context.Context, open Opener, opt FeatureOptions) (*Features, error) {
-	fr := &featureReader{opt: opt, places: opt.PlaceValues, procs: opt.Procs,
+	fr := newFeatureReader(opt)
+	if err := readParts(ctx, open, opt.Procs, []consumer{fr}); err != nil {
+		return nil, fmt.Errorf("read features: %w", err)
+	}
+	return fr.result(), nil
+}
+
+func newFeatureReader(opt FeatureOptions) *featureReader {
+	fr := &featureReader{opt: opt, places: opt.PlaceValues,
 		ways: map[int64][]int64{}, wayTags: map[int64]posm.Tags{},
 		coords: map[int64]graph.Point{}, nodes: map[int64]*Feature{}}
 	if fr.places == nil {
 		fr.places = []string{"city", "town", "village"}
 	}
-	if fr.procs <= 0 {
-		fr.procs = runtime.GOMAXPROCS(0)
-	}
-	var r reader // for its pass method: open, sniff, decompress
-	for i, scan := range []func(context.Context, Format, io.Reader) error{fr.scanRelations, fr.scanWays, fr.scanNodes} {
-		if i == 2 {
-			fr.collectNeeded()
-		}
-		if err := r.pass(ctx, open, scan); err != nil {
-			return nil, fmt.Errorf("read features: %w", err)
-		}
-	}
-	fr.assemble()
-	return &fr.out, nil
+	return fr
 }
+
+func (fr *featureReader) result() *Features {
+	fr.assemble()
+	return &fr.out
+}
+
+func (fr *featureReader) readsRelations() bool { return true }
+func (fr *featureReader) endWays()             { fr.collectNeeded() }
+func (fr *featureReader) endNodes() error      { return nil }
+
+// filterNode only asks: the coordinates are stored by node.
+func (fr *featureReader) filterNode(n *posm.Node) bool { return fr.wantNode(n) }
 
 func (fr *featureReader) wantRelation(rel *posm.Relation) bool {
 	if isStation(rel.Tags) {
@@ -188,43 +190,22 @@ func (fr *featureReader) wantRelation(rel *posm.Relation) bool {
 	return false
 }
 
-func (fr *featureReader) scanner(ctx context.Context, f Format, rd io.Reader, nodes, ways, rels bool) scanner {
-	if f != FormatPBF {
-		return osmxml.New(ctx, rd)
+func (fr *featureReader) relation(rel *posm.Relation) {
+	if isStation(rel.Tags) {
+		fr.stRels = append(fr.stRels, rel)
+		for _, m := range rel.Members {
+			if m.Type == posm.TypeWay {
+				fr.relWays = append(fr.relWays, m.Ref)
+			}
+		}
+	} else {
+		fr.adRels = append(fr.adRels, rel)
 	}
-	ps := osmpbf.New(ctx, rd, fr.procs)
-	ps.SkipNodes, ps.SkipWays, ps.SkipRelations = !nodes, !ways, !rels
-	return ps
 }
 
-func (fr *featureReader) scanRelations(ctx context.Context, f Format, rd io.Reader) error {
-	sc := fr.scanner(ctx, f, rd, false, false, true)
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		ps.FilterRelation = fr.wantRelation
-	}
-	defer sc.Close()
-	for sc.Scan() {
-		rel, ok := sc.Object().(*posm.Relation)
-		if !ok || !fr.wantRelation(rel) {
-			continue
-		}
-		if isStation(rel.Tags) {
-			fr.stRels = append(fr.stRels, rel)
-			for _, m := range rel.Members {
-				if m.Type == posm.TypeWay {
-					fr.relWays = append(fr.relWays, m.Ref)
-				}
-			}
-		} else {
-			fr.adRels = append(fr.adRels, rel)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
-	}
+func (fr *featureReader) endRelations() {
 	slices.Sort(fr.relWays)
 	fr.relWays = slices.Compact(fr.relWays)
-	return nil
 }
 
 func (fr *featureReader) wantWay(w *posm.Way) bool {
@@ -238,31 +219,16 @@ func (fr *featureReader) wantWay(w *posm.Way) bool {
 	return found
 }
 
-func (fr *featureReader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
-	sc := fr.scanner(ctx, f, rd, false, true, false)
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		ps.FilterWay = fr.wantWay
+func (fr *featureReader) way(w *posm.Way) {
+	ids := make([]int64, len(w.Nodes))
+	for i, n := range w.Nodes {
+		ids[i] = int64(n.ID)
 	}
-	defer sc.Close()
-	for sc.Scan() {
-		w, ok := sc.Object().(*posm.Way)
-		if !ok || !fr.wantWay(w) {
-			continue
-		}
-		ids := make([]int64, len(w.Nodes))
-		for i, n := range w.Nodes {
-			ids[i] = int64(n.ID)
-		}
-		fr.ways[int64(w.ID)] = ids
-		_, _, rail := isRail(w.Tags)
-		if isStation(w.Tags) || rail {
-			fr.wayTags[int64(w.ID)] = w.Tags
-		}
+	fr.ways[int64(w.ID)] = ids
+	_, _, rail := isRail(w.Tags)
+	if isStation(w.Tags) || rail {
+		fr.wayTags[int64(w.ID)] = w.Tags
 	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
-	}
-	return nil
 }
 
 // collectNeeded lists the node ids whose coordinates passes 1-2 asked for.
@@ -337,47 +303,32 @@ func (fr *featureReader) wantNode(n *posm.Node) bool {
 	return found
 }
 
-func (fr *featureReader) scanNodes(ctx context.Context, f Format, rd io.Reader) error {
-	sc := fr.scanner(ctx, f, rd, true, false, false)
-	if ps, ok := sc.(*osmpbf.Scanner); ok {
-		ps.FilterNode = fr.wantNode // read-only state: safe in the parallel decoders
+func (fr *featureReader) node(n *posm.Node) {
+	id := int64(n.ID)
+	kind := fr.nodeKind(n.Tags)
+	_, needed := slices.BinarySearch(fr.need, id)
+	if kind == 0 && !needed {
+		return
 	}
-	defer sc.Close()
-	for sc.Scan() {
-		n, ok := sc.Object().(*posm.Node)
-		if !ok {
-			continue
-		}
-		id := int64(n.ID)
-		kind := fr.nodeKind(n.Tags)
-		_, needed := slices.BinarySearch(fr.need, id)
-		if kind == 0 && !needed {
-			continue
-		}
-		if needed {
-			fr.coords[id] = graph.Point{Lon: n.Lon, Lat: n.Lat}
-			fr.nodes[id] = &Feature{Type: "node", ID: id, Lon: n.Lon, Lat: n.Lat, Tags: keepTags(n.Tags)}
-		}
-		ft := Feature{Type: "node", ID: id, Lon: n.Lon, Lat: n.Lat}
-		switch kind {
-		case 'p':
-			ft.Tags = keepTags(n.Tags)
-			fr.out.Places = append(fr.out.Places, ft)
-		case 's':
-			ft.Tags = keepTags(n.Tags)
-			fr.out.Stations = append(fr.out.Stations, ft)
-		case 'j':
-			ft.Tags = keepTags(n.Tags)
-			fr.out.Junctions = append(fr.out.Junctions, ft)
-		case 't':
-			ft.Tags = keepTags(n.Tags)
-			fr.out.TollBooths = append(fr.out.TollBooths, ft)
-		}
+	if needed {
+		fr.coords[id] = graph.Point{Lon: n.Lon, Lat: n.Lat}
+		fr.nodes[id] = &Feature{Type: "node", ID: id, Lon: n.Lon, Lat: n.Lat, Tags: keepTags(n.Tags)}
 	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
+	ft := Feature{Type: "node", ID: id, Lon: n.Lon, Lat: n.Lat}
+	switch kind {
+	case 'p':
+		ft.Tags = keepTags(n.Tags)
+		fr.out.Places = append(fr.out.Places, ft)
+	case 's':
+		ft.Tags = keepTags(n.Tags)
+		fr.out.Stations = append(fr.out.Stations, ft)
+	case 'j':
+		ft.Tags = keepTags(n.Tags)
+		fr.out.Junctions = append(fr.out.Junctions, ft)
+	case 't':
+		ft.Tags = keepTags(n.Tags)
+		fr.out.TollBooths = append(fr.out.TollBooths, ft)
 	}
-	return nil
 }
 
 // centroid returns the centroid of the present nodes of ids, and counts the

@@ -3,20 +3,18 @@ package osm
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"compress/bzip2"
 	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	posm "github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 
 	"github.com/fastroad/fastroad/graph"
 )
@@ -78,72 +76,91 @@ type way struct {
 	name, ref  string
 }
 
-// Read builds a graph from the extract that open returns. ctx cancels it.
+// Read builds a graph from the extract that open returns, in two passes
+// over a PBF file (ways, nodes) or one over OSM XML. ctx cancels it.
 func Read(ctx context.Context, open Opener, opt Options) (*graph.Graph, error) {
 	p := opt.Profile
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
-	procs := opt.Procs
-	if procs <= 0 {
-		procs = runtime.GOMAXPROCS(0)
-	}
-	r := &reader{p: &p, procs: procs}
-	if err := r.pass(ctx, open, r.scanWays); err != nil {
-		return nil, err
-	}
-	r.indexNodes()
-	if r.xml {
-		// OSM XML was read in one pass (see scanWays): take the coordinates
-		// from the nodes kept there.
-		r.fillFromXML()
-	} else if err := r.pass(ctx, open, r.scanNodes); err != nil {
+	r := newGraphReader(&p)
+	if err := readParts(ctx, open, opt.Procs, []consumer{r}); err != nil {
 		return nil, err
 	}
 	return r.build()
 }
 
-// fillFromXML looks up the coordinates of the needed nodes among all the
-// nodes of an XML extract.
-func (r *reader) fillFromXML() {
-	if !slices.IsSorted(r.allID) {
-		idx := make([]int, len(r.allID))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(r.allID[a], r.allID[b]) })
-		ids, ll := make([]int64, len(idx)), make([][2]float64, len(idx))
-		for k, i := range idx {
-			ids[k], ll[k] = r.allID[i], r.allLL[i]
-		}
-		r.allID, r.allLL = ids, ll
+// DuplicateNodeError reports a node id that an extract holds twice at
+// different coordinates (typically two overlapping extracts concatenated
+// rather than merged): which position the roads should use is unknowable.
+type DuplicateNodeError struct {
+	ID             int64
+	Lon1, Lat1     float64
+	Lon2, Lat2     float64
+	MoreDuplicates int // further node ids duplicated at different coordinates
+}
+
+func (e *DuplicateNodeError) Error() string {
+	more := ""
+	if e.MoreDuplicates > 0 {
+		more = fmt.Sprintf(" (and %d more node ids)", e.MoreDuplicates)
 	}
-	for i, id := range r.ids {
-		if j := search(r.allID, id); j >= 0 {
-			r.lon[i], r.lat[i], r.found[i] = r.allLL[j][0], r.allLL[j][1], true
-		}
-	}
-	r.allID, r.allLL = nil, nil
+	return fmt.Sprintf("node %d appears twice at different coordinates (%.7f,%.7f and %.7f,%.7f)%s: "+
+		"an extract must hold each node once; merge overlapping extracts with osmium merge instead of concatenating them",
+		e.ID, e.Lon1, e.Lat1, e.Lon2, e.Lat2, more)
 }
 
 type reader struct {
-	p       *Profile
-	procs   int
-	ways    []way
-	stats   graph.BuildStats
-	ids     []int64 // sorted unique node ids used by kept ways
-	count   []uint8 // uses per id (saturating)
-	lon     []float64
-	lat     []float64
-	found   []bool
-	objects int64
+	p     *Profile
+	ways  []way
+	stats graph.BuildStats
+	ids   []int64 // sorted unique node ids used by kept ways
+	count []uint8 // uses per id (saturating)
+	lon   []float64
+	lat   []float64
+	// seen counts the times each node was met (atomically: the PBF
+	// decoders run in parallel); more than once is a duplicate id.
+	seen []uint32
+	mu   sync.Mutex
+	dups []dupNode // second sightings, checked after the node pass
+}
 
-	// OSM XML is read in one pass: parsing XML twice costs more than keeping
-	// every node's coordinates (16 bytes a node) for the XML extracts people
-	// use; PBF, the format of large extracts, is read in two passes.
-	xml   bool
-	allID []int64
-	allLL [][2]float64
+type dupNode struct {
+	i        int
+	lon, lat float64
+}
+
+func newGraphReader(p *Profile) *reader { return &reader{p: p} }
+
+func (r *reader) readsRelations() bool             { return false }
+func (r *reader) wantRelation(*posm.Relation) bool { return false }
+func (r *reader) relation(*posm.Relation)          {}
+func (r *reader) endRelations()                    {}
+func (r *reader) wantWay(w *posm.Way) bool         { _, _, ok := r.roadClass(w.Tags); return ok }
+func (r *reader) way(w *posm.Way)                  { r.addWay(w) }
+func (r *reader) endWays()                         { r.indexNodes() }
+func (r *reader) filterNode(n *posm.Node) bool     { r.keepNode(n); return false }
+func (r *reader) node(*posm.Node)                  {}
+
+// endNodes refuses node ids met twice at different coordinates; the same
+// node repeated at the same position changes nothing and passes.
+func (r *reader) endNodes() error {
+	var first *DuplicateNodeError
+	for _, d := range r.dups {
+		if d.lon == r.lon[d.i] && d.lat == r.lat[d.i] {
+			continue
+		}
+		if first == nil {
+			first = &DuplicateNodeError{ID: r.ids[d.i], Lon1: r.lon[d.i], Lat1: r.lat[d.i], Lon2: d.lon, Lat2: d.lat}
+		} else {
+			first.MoreDuplicates++
+		}
+	}
+	r.dups = nil
+	if first != nil {
+		return first
+	}
+	return nil
 }
 
 // pass opens the extract, detects its format and runs scan over it.
@@ -181,14 +198,6 @@ func (r *reader) pass(ctx context.Context, open Opener, scan func(ctx context.Co
 	return scan(ctx, f, rd)
 }
 
-// scanner is the common part of osmpbf.Scanner and osmxml.Scanner.
-type scanner interface {
-	Scan() bool
-	Object() posm.Object
-	Err() error
-	Close() error
-}
-
 func wrapErr(f Format, err error) error {
 	if err == nil {
 		return nil
@@ -200,37 +209,6 @@ func wrapErr(f Format, err error) error {
 		return fmt.Errorf("%v: file is truncated: %w", f, err)
 	}
 	return fmt.Errorf("%v: corrupt or unreadable data: %w", f, err)
-}
-
-func (r *reader) scanWays(ctx context.Context, f Format, rd io.Reader) error {
-	var sc scanner
-	if f == FormatPBF {
-		ps := osmpbf.New(ctx, rd, r.procs)
-		ps.SkipNodes = true
-		ps.SkipRelations = true
-		ps.FilterWay = func(w *posm.Way) bool { _, _, ok := r.roadClass(w.Tags); return ok }
-		sc = ps
-	} else {
-		sc = osmxml.New(ctx, rd)
-		r.xml = true
-	}
-	defer sc.Close()
-	for sc.Scan() {
-		r.objects++
-		switch o := sc.Object().(type) {
-		case *posm.Way:
-			r.addWay(o)
-		case *posm.Node:
-			if r.xml {
-				r.allID = append(r.allID, int64(o.ID))
-				r.allLL = append(r.allLL, [2]float64{o.Lon, o.Lat})
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return wrapErr(f, err)
-	}
-	return nil
 }
 
 // roadClass returns the highway class a way is (or, for
@@ -355,7 +333,7 @@ func (r *reader) indexNodes() {
 	}
 	r.lon = make([]float64, len(r.ids))
 	r.lat = make([]float64, len(r.ids))
-	r.found = make([]bool, len(r.ids))
+	r.seen = make([]uint32, len(r.ids))
 }
 
 func (r *reader) lookup(id int64) int {
@@ -380,31 +358,21 @@ func search(ids []int64, id int64) int {
 	return -1
 }
 
+// keepNode stores the coordinates of a node the kept ways use. It runs
+// inside the parallel PBF decoders: the first sighting of an id writes its
+// slots, a later one is set aside (under the lock: rare) for endNodes.
 func (r *reader) keepNode(n *posm.Node) {
-	if i := r.lookup(int64(n.ID)); i >= 0 {
-		r.lon[i], r.lat[i], r.found[i] = n.Lon, n.Lat, true
+	i := r.lookup(int64(n.ID))
+	if i < 0 {
+		return
 	}
-}
-
-func (r *reader) scanNodes(ctx context.Context, f Format, rd io.Reader) error {
-	var sc scanner
-	if f == FormatPBF {
-		ps := osmpbf.New(ctx, rd, r.procs)
-		ps.SkipWays = true
-		ps.SkipRelations = true
-		// Runs inside the parallel decoders; writes go to distinct indices.
-		ps.FilterNode = func(n *posm.Node) bool { r.keepNode(n); return false }
-		sc = ps
-	} else {
-		sc = osmxml.New(ctx, rd)
+	if atomic.AddUint32(&r.seen[i], 1) == 1 {
+		r.lon[i], r.lat[i] = n.Lon, n.Lat
+		return
 	}
-	defer sc.Close()
-	for sc.Scan() {
-		if n, ok := sc.Object().(*posm.Node); ok {
-			r.keepNode(n)
-		}
-	}
-	return wrapErr(f, sc.Err())
+	r.mu.Lock()
+	r.dups = append(r.dups, dupNode{i: i, lon: n.Lon, lat: n.Lat})
+	r.mu.Unlock()
 }
 
 // build splits the kept ways into pieces and builds the graph.
@@ -418,7 +386,7 @@ func (r *reader) build() (*graph.Graph, error) {
 		missing := 0
 		for k, id := range w.nodes {
 			idx[k] = r.lookup(id)
-			if !r.found[idx[k]] {
+			if r.seen[idx[k]] == 0 {
 				idx[k] = -1
 				missing++
 			}
