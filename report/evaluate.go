@@ -13,6 +13,9 @@ import (
 // Targets are the policy thresholds in minutes.
 type Targets struct {
 	ExpresswayMinutes, TrunkMinutes, HSRMinutes float64
+	// CentreMinutes: county seats within this of the central city
+	// ("quick in, quick out"; default 60, one-hour commuting).
+	CentreMinutes float64
 }
 
 // EvalOptions configure Evaluate.
@@ -27,6 +30,9 @@ type EvalOptions struct {
 	// drawn, so differences see every cell reached in either network
 	// (default: the last band).
 	Limit float64
+	// People are the residents on the grid cells (Fill.Box and CellMetres
+	// fixed); nil counts towns only.
+	People *People
 }
 
 // Outcome is everything measured for one network (the base or an
@@ -45,6 +51,9 @@ type Outcome struct {
 	// Dest holds the grid and bands of every destination kind (Destinations),
 	// nil where the network has no place of that kind.
 	Dest map[string]*Destination
+	// TownSeconds[t][i]: seconds from the grid cell of town row i to
+	// destination kind t (+Inf when unreached).
+	TownSeconds map[string][]float32
 	// Coverage[t][i]: towns and population within Minutes[i] of target t.
 	Coverage map[string][]Cover
 	// Curves[t][m]: population within m minutes of target t, m = 0..CurveMinutes.
@@ -67,6 +76,9 @@ type Destination struct {
 	Grid  *isochrone.Grid // seconds, +Inf beyond the limit or unreached
 	Bands []isochrone.Band
 	Seeds int // network points the search started from
+	// People: residents reaching it within each band, nil without a
+	// population surface.
+	People *PeopleAccess
 }
 
 // Target names used in Dest, Coverage and Curves.
@@ -111,7 +123,17 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 	if opt.CurveMinutes <= 0 {
 		opt.CurveMinutes = 120
 	}
-	o := &Outcome{Name: name, Graph: g, Places: ps, Coverage: map[string][]Cover{}, Curves: map[string][]int{}, Dest: map[string]*Destination{}}
+	o := &Outcome{Name: name, Graph: g, Places: ps, Coverage: map[string][]Cover{}, Curves: map[string][]int{}, Dest: map[string]*Destination{},
+		TownSeconds: map[string][]float32{}}
+	// People are counted at every band and every target's minutes.
+	peopleMinutes := slices.Clone(opt.Minutes)
+	for _, m := range []float64{opt.Targets.ExpresswayMinutes, opt.Targets.TrunkMinutes, opt.Targets.HSRMinutes, opt.Targets.CentreMinutes} {
+		if m > 0 && !slices.Contains(peopleMinutes, m) {
+			peopleMinutes = append(peopleMinutes, m)
+		}
+	}
+	slices.Sort(peopleMinutes)
+	limit := max(opt.Minutes[len(opt.Minutes)-1], opt.Limit)
 	o.Rows, o.Notes = places.Access(g, ps, opt.Access)
 	s := graph.NewSearch(g)
 	s.NoPaths = true
@@ -123,6 +145,16 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 		}
 		if d != nil {
 			d.Key = t
+			if opt.People != nil {
+				if d.People, err = AccessOfPeople(opt.People, d.Grid, peopleMinutes, max(limit, peopleMinutes[len(peopleMinutes)-1])); err != nil {
+					return nil, fmt.Errorf("%s: %w", TargetLabel(t), err)
+				}
+			}
+			ts := make([]float32, len(o.Rows))
+			for i := range o.Rows {
+				ts[i] = cellSeconds(d.Grid, o.Rows[i].Town.Lon, o.Rows[i].Town.Lat)
+			}
+			o.TownSeconds[t] = ts
 			o.Dest[t] = d
 		}
 	}
@@ -166,6 +198,16 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 		o.Curves[t] = curve
 	}
 	return o, nil
+}
+
+// cellSeconds is the time of the grid cell holding a point (+Inf outside).
+func cellSeconds(g *isochrone.Grid, lon, lat float64) float32 {
+	i := int(math.Round((lon - g.MinLon) / g.DLon))
+	j := int(math.Round((lat - g.MinLat) / g.DLat))
+	if i < 0 || j < 0 || i >= g.W || j >= g.H {
+		return float32(math.Inf(1))
+	}
+	return g.T[j*g.W+i]
 }
 
 // Centre returns the central city: the places of kind centre, else the

@@ -43,6 +43,8 @@ type Alternative struct {
 	Warnings    []string
 	RoadKm      float64
 	Conflicts   Row // control-line figures, may be nil
+	// Savings per destination kind against the base (nil without people).
+	Savings map[string]*PeopleSavings
 }
 
 func minutesOf(ms uint32) float64 {
@@ -116,6 +118,28 @@ func Summary(a *Alternative, base *Outcome, t Targets, minutes []float64) Row {
 			r = append(r, Field{fmt.Sprintf("area_km2_within_%g_min_of_%s", m, tgt), v})
 		}
 	}
+	// People: residents within each band of every destination kind, the
+	// weighted mean minutes, and the national yardsticks as shares.
+	for _, tgt := range Destinations {
+		d := a.Dest[tgt]
+		for _, m := range minutes {
+			v := math.NaN()
+			if d != nil && d.People != nil {
+				v = round(d.People.Within(0, m), 0)
+			}
+			r = append(r, Field{fmt.Sprintf("residents_within_%g_min_of_%s", m, tgt), v})
+		}
+		v := math.NaN()
+		if d != nil && d.People != nil {
+			v = round(d.People.All().MeanMinutes, 1)
+		}
+		r = append(r, Field{fmt.Sprintf("mean_minutes_to_%s_per_resident", tgt), v})
+	}
+	r = append(r,
+		Field{"share_of_residents_meeting_expressway_target", yardstick(a.Outcome, TargetEntrance, t.ExpresswayMinutes)},
+		Field{"share_of_residents_meeting_hsr_target", yardstick(a.Outcome, TargetHSR, t.HSRMinutes)},
+		Field{"towns_meeting_centre_target", townsWithin(a.Outcome, TargetCentre, t.CentreMinutes)},
+	)
 	// Changes against the base for every numeric measure above.
 	if base != nil {
 		bs := Summary(&Alternative{Outcome: base}, nil, t, minutes)
@@ -133,12 +157,51 @@ func Summary(a *Alternative, base *Outcome, t Targets, minutes []float64) Row {
 }
 
 func isMeasure(k string) bool {
-	return strings.HasPrefix(k, "mean_") || strings.HasPrefix(k, "towns_") || strings.HasPrefix(k, "population_") || strings.HasPrefix(k, "area_")
+	for _, p := range []string{"mean_", "towns_", "population_", "area_", "residents_", "share_"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// yardstick is the share of residents within m minutes of a destination
+// kind, over all residents (NaN without people). Evaluate counts people at
+// the target minutes as well as the bands.
+func yardstick(o *Outcome, t string, m float64) float64 {
+	d := o.Dest[t]
+	if d == nil || d.People == nil || d.People.All().Total == 0 {
+		return math.NaN()
+	}
+	return round(d.People.Within(0, m)/d.People.All().Total, 3)
+}
+
+// townsWithin counts towns within m minutes of a destination kind, by the
+// time of the grid cell each lies in (so the table agrees with the map).
+func townsWithin(o *Outcome, t string, m float64) any {
+	times := o.TownSeconds[t]
+	if times == nil || m <= 0 {
+		return math.NaN()
+	}
+	n := 0
+	for _, v := range times {
+		if float64(v) <= m*60 {
+			n++
+		}
+	}
+	return n
 }
 
 // Measures lists the keys a study may rank by: every measure and its change.
 func Measures(minutes []float64) []string {
-	out := []string{"towns_cut_off", "mean_minutes_to_hsr", "mean_minutes_to_entrance", "towns_meeting_expressway_target", "towns_meeting_trunk_target", "towns_meeting_hsr_target"}
+	out := []string{"towns_cut_off", "mean_minutes_to_hsr", "mean_minutes_to_entrance", "towns_meeting_expressway_target", "towns_meeting_trunk_target", "towns_meeting_hsr_target",
+		"towns_meeting_centre_target", "share_of_residents_meeting_expressway_target", "share_of_residents_meeting_hsr_target"}
+	for _, tgt := range Destinations {
+		for _, m := range minutes {
+			out = append(out, fmt.Sprintf("residents_within_%g_min_of_%s", m, tgt))
+		}
+		out = append(out, fmt.Sprintf("mean_minutes_to_%s_per_resident", tgt))
+	}
 	for _, p := range []string{"population_within_%g_min_of_%s", "area_km2_within_%g_min_of_%s"} {
 		for _, tgt := range []string{TargetEntrance, TargetHSR} {
 			for _, m := range minutes {

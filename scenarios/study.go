@@ -23,8 +23,35 @@ type Study struct {
 	// RoadWidthM is the land a new road takes, for green area taken (default 30).
 	RoadWidthM   float64        `mapstructure:"road_width_m"`
 	Isochrones   Isochrones     `mapstructure:"isochrones"`
+	// LimitMinutes is how far travel-time grids are filled, whatever bands
+	// are drawn: differences and people counts see every cell reached in
+	// either network up to it (default 180).
+	LimitMinutes float64 `mapstructure:"limit_minutes"`
+	// Population lists the planner's population sources, first match wins
+	// per area; the built-in default (county totals spread over OSM
+	// settlements) fills the rest.
+	Population []PopulationSource `mapstructure:"population"`
+	// PopulationTotals are residents per county by boundary name (e.g. the
+	// census); they take precedence over population tags in the extract.
+	PopulationTotals map[string]float64 `mapstructure:"population_totals"`
+	// PopulationCellM is the population surface's cell size (default 250 m).
+	PopulationCellM float64 `mapstructure:"population_cell_m"`
+	// PopulationAdminLevel is the admin_level of the counties totals and
+	// splits refer to (default 6).
+	PopulationAdminLevel int `mapstructure:"population_admin_level"`
 	Appraisal    map[string]any `mapstructure:"appraisal"` // read by the appraisal stage
 	Alternatives []Alternative  `mapstructure:"alternatives"`
+}
+
+// PopulationSource is one planner's population source: exactly one of
+// Grid (GeoTIFF or ESRI ASCII grid), Points (CSV lon,lat,population[,name])
+// and Polygons (GeoJSON with a population property).
+type PopulationSource struct {
+	Grid     string `mapstructure:"grid"`
+	Points   string `mapstructure:"points"`
+	Polygons string `mapstructure:"polygons"`
+	CRS      string `mapstructure:"crs"`      // points and polygons: wgs84 (default), gcj02, bd09
+	Property string `mapstructure:"property"` // polygons: the population property (default population)
 }
 
 // Base names the extract (or graph file), profile and planner's places.
@@ -42,11 +69,13 @@ type Targets struct {
 	ExpresswayMinutes float64 `mapstructure:"expressway_minutes"`
 	TrunkMinutes      float64 `mapstructure:"trunk_minutes"`
 	HSRMinutes        float64 `mapstructure:"hsr_minutes"`
+	// CentreMinutes: county seats within this of the central city.
+	CentreMinutes float64 `mapstructure:"centre_minutes"`
 }
 
 // DefaultTargets are the national yardsticks.
 func DefaultTargets() Targets {
-	return Targets{ExpresswayMinutes: 30, TrunkMinutes: 15, HSRMinutes: 60}
+	return Targets{ExpresswayMinutes: 30, TrunkMinutes: 15, HSRMinutes: 60, CentreMinutes: 60}
 }
 
 // Isochrones set the bands drawn for each alternative.

@@ -77,6 +77,7 @@ type Comparison struct {
 	Base    *report.Outcome
 	Alts    []*report.Alternative
 	Summary []report.Row // base first, ranked
+	People  *report.People // residents on the grid cells; nil without a population surface
 	Ranks   map[string]int
 	Meta    report.Study
 	// Files are the outputs in name order (report.md among them).
@@ -102,18 +103,33 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	fill.Box = [4]float64{lo.Lon, lo.Lat, hi.Lon, hi.Lat}
 	c := &Comparison{Study: s}
 	c.Eval = report.EvalOptions{
-		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes},
+		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes,
+			CentreMinutes: spec.Targets.CentreMinutes},
 		Access:  places.AccessOptions{Snap: s.Profile.SnapOptions()},
 		Fill:    fill,
 		Minutes: minutes,
 		Limit:   opt.LimitMinutes,
 	}
+	if fill.CellMetres <= 0 {
+		fill.CellMetres = 100
+	}
+	geom, err := gridGeometry(fill.Box, fill.CellMetres)
+	if err != nil {
+		return nil, err
+	}
+	if c.People, err = s.People(geom); err != nil {
+		return nil, err
+	}
+	c.Eval.People = c.People
+	if c.People != nil {
+		opt.Log("population surface: %.0f residents on the grid (%.0f outside it)", c.People.Total, c.People.Outside)
+	}
 	out := newOutputs()
 	nets := s.Networks()
+	savs := make([]map[string]*report.PeopleSavings, len(nets))
 	outcomes := make([]*report.Outcome, len(nets))
 
 	// The base first: every alternative's differences need its grids.
-	var err error
 	if outcomes[0], err = s.evaluate(ctx, nets[0], c.Eval); err != nil {
 		return nil, err
 	}
@@ -133,6 +149,9 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 				return
 			}
 			o, err := s.evaluate(ctx, nets[i], c.Eval)
+			if err == nil && c.People != nil {
+				savs[i], err = savings(c.People, base, o, c.Eval.Limit)
+			}
 			if err == nil {
 				err = s.renderNetwork(ctx, out, o, base, s.Results[i-1], s.Checks[i-1], opt)
 			}
@@ -153,7 +172,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 
 	for i, a := range spec.Alternatives {
 		r := s.Results[i]
-		ra := &report.Alternative{Outcome: outcomes[i+1], Description: strings.TrimSpace(a.Description), Rebuilt: r.Rebuilt}
+		ra := &report.Alternative{Outcome: outcomes[i+1], Description: strings.TrimSpace(a.Description), Rebuilt: r.Rebuilt, Savings: savs[i+1]}
 		for j, rep := range r.Reports {
 			line := fmt.Sprintf("%s: %s", rep.Kind, rep.Summary)
 			if t := s.Controls.Text(rep.Kind, s.Checks[i][j]); t != "" {
@@ -175,6 +194,11 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	out.add("towns.csv", func(w io.Writer) error { return report.WriteCSV(w, report.TownRows(base, c.Alts, c.Eval.Targets)) })
 	out.add("coverage.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CoverageRows(base, c.Alts)) })
 	out.add("curves.csv", func(w io.Writer) error { return report.WriteCSV(w, report.CurveRows(base, c.Alts)) })
+	if c.People != nil {
+		out.add("people.csv", func(w io.Writer) error { return report.WriteCSV(w, report.PeopleRows(base, c.Alts, c.People)) })
+		out.add("savings.csv", func(w io.Writer) error { return report.WriteCSV(w, report.SavingsRows(c.Alts, c.People)) })
+		out.add("residents.csv", func(w io.Writer) error { return report.WriteCSV(w, countyTotals(c.People)) })
+	}
 	out.add("check.txt", func(w io.Writer) error { s.WriteCheck(w); return nil })
 	out.add("places.csv", func(w io.Writer) error { return places.WriteCSV(w, base.Places) })
 	out.add("report.md", func(w io.Writer) error {

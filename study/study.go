@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/places"
+	"github.com/fastroad/fastroad/population"
 	"github.com/fastroad/fastroad/scenarios"
 )
 
@@ -32,6 +34,11 @@ type Inputs struct {
 	Features    *osm.Features // towns and stations; nil when the extract is not read
 	Plan        *places.Plan  // the planner's file, nil when none
 	Controls    ControlInputs
+	// Population are the planner's population sources (first wins per
+	// area); Settlements the extract's settlements for the built-in
+	// default, nil when the extract is not read.
+	Population  []population.Source
+	Settlements *population.Settlements
 }
 
 // Study is a study with every alternative applied and checked against the
@@ -44,8 +51,11 @@ type Study struct {
 	Controls *Controls
 	// Checks[i][j] is the control-line check of edit j of alternative i.
 	Checks [][]EditCheck
-	// Places of the base network (detected, then the planner's file).
 	opt places.Options
+
+	surfOnce sync.Once
+	surf     *population.Surface
+	surfErr  error
 }
 
 // Prepare applies every alternative to the base network and checks each
