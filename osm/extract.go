@@ -43,6 +43,9 @@ type ExtractOptions struct {
 	Features    *FeatureOptions    // nil: do not read features (its Procs is ignored)
 	Areas       *AreaOptions       // nil: do not read control areas (its Procs is ignored)
 	Settlements *SettlementOptions // nil: do not read settlements
+	// NoGraph skips the road graph (Extract.Graph is nil): for a study
+	// whose base is a graph file, only the rest is read from the extract.
+	NoGraph bool
 	// Procs is the number of PBF decoding goroutines (<= 0: GOMAXPROCS).
 	Procs int
 }
@@ -63,11 +66,15 @@ type Extract struct {
 // between objects of every pass.
 func ReadExtract(ctx context.Context, open Opener, opt ExtractOptions) (*Extract, error) {
 	p := opt.Profile
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("profile: %w", err)
+	var parts []consumer
+	var gr *reader
+	if !opt.NoGraph {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("profile: %w", err)
+		}
+		gr = newGraphReader(&p)
+		parts = append(parts, gr)
 	}
-	gr := newGraphReader(&p)
-	parts := []consumer{gr}
 	var fr *featureReader
 	var ar *areaReader
 	var sr *settlementReader
@@ -87,11 +94,13 @@ func ReadExtract(ctx context.Context, open Opener, opt ExtractOptions) (*Extract
 		return nil, err
 	}
 	var ex Extract
-	g, err := gr.build()
-	if err != nil {
-		return nil, err
+	if gr != nil {
+		g, err := gr.build()
+		if err != nil {
+			return nil, err
+		}
+		ex.Graph = g
 	}
-	ex.Graph = g
 	if fr != nil {
 		ex.Features = fr.result()
 	}

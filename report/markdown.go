@@ -19,6 +19,8 @@ type Study struct {
 	Minutes           []float64
 	Files             []string // outputs, for the list at the end
 	Method            []string // notes on method and assumptions
+	People            *People  // residents on the grid; nil without a surface
+	Limit             float64  // minutes the grids are filled to
 }
 
 // WriteMarkdown writes the human-readable report.
@@ -70,6 +72,8 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 	if len(none) > 0 {
 		p("No measure changes at all for: %s.\n\n", strings.Join(none, ", "))
 	}
+
+	peopleMarkdown(p, st, base, alts, order)
 
 	p("## What changes for each town\n\n")
 	for _, a := range order {

@@ -34,6 +34,9 @@ type Study struct {
 	// PopulationTotals are residents per county by boundary name (e.g. the
 	// census); they take precedence over population tags in the extract.
 	PopulationTotals map[string]float64 `mapstructure:"population_totals"`
+	// PopulationRegion names the counties whose residents count (default:
+	// those of PopulationTotals; none: the whole extract).
+	PopulationRegion []string `mapstructure:"population_region"`
 	// PopulationCellM is the population surface's cell size (default 250 m).
 	PopulationCellM float64 `mapstructure:"population_cell_m"`
 	// PopulationAdminLevel is the admin_level of the counties totals and
@@ -82,6 +85,11 @@ func DefaultTargets() Targets {
 type Isochrones struct {
 	Minutes    []float64 `mapstructure:"minutes"`
 	CellMetres float64   `mapstructure:"cell_m"`
+	// AccessMetres is the farthest land from a road that counts as reached
+	// (default 500); AccessKmh the speed over it (default 5, walking).
+	// Residents farther from every mapped road count as unreached.
+	AccessMetres float64 `mapstructure:"access_m"`
+	AccessKmh    float64 `mapstructure:"access_kmh"`
 }
 
 // Alternative is one proposed layout: edits applied to the base.

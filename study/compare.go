@@ -47,6 +47,12 @@ func (o *Options) defaults(spec *scenarios.Study) {
 	if o.Fill.CellMetres <= 0 {
 		o.Fill.CellMetres = spec.Isochrones.CellMetres
 	}
+	if o.Fill.AccessMetres <= 0 {
+		o.Fill.AccessMetres = spec.Isochrones.AccessMetres
+	}
+	if o.Fill.AccessKmh <= 0 {
+		o.Fill.AccessKmh = spec.Isochrones.AccessKmh
+	}
 	if o.LimitMinutes <= 0 {
 		o.LimitMinutes = 180
 	}
@@ -284,10 +290,12 @@ func (c *Comparison) meta(opt Options, fill isochrone.FillOptions) report.Study 
 			"Entrances are detected per network: points where ordinary roads enter the controlled-access network through on-ramps, one per interchange.",
 			fmt.Sprintf("Isochrones: %g m grid cells; land reached from roads at %g km/h up to %g m; motorway mainline and ramps give no access to the land beside them. Grids are filled up to %g minutes, whatever bands are drawn, so differences count every cell reached in either network.", f.CellMetres, f.AccessKmh, f.AccessMetres, c.Eval.Limit),
 			"Control lines: purple (heritage) and blue (water) are hard conflicts (length inside and crossings: a bridge, a tunnel or a new alignment); green is area taken at the study's road width; red is the share of an alignment inside road reservations. Drawn red on the maps where a road enters purple or blue lines.",
-			"Population figures are the towns' own (OSM population tags or the planner's file); land area is from the isochrone polygons.",
+			"Town population figures are the towns' own (OSM population tags or the planner's file); residents come from the population surface (below); land area is from the isochrone polygons.",
 		},
 	}
 	meta.Method = append(meta.Method, s.Controls.Sources()...)
+	meta.People, meta.Limit = c.People, c.Eval.Limit
+	meta.Method = append(meta.Method, s.populationMethod(c.People)...)
 	return meta
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
@@ -48,7 +49,73 @@ func (s *Study) buildSurface() (*population.Surface, error) {
 	if err := population.Build(surf, s.Population, opt); err != nil {
 		return nil, ConfigError{fmt.Errorf("study %s: population: %w", s.Path, err)}
 	}
+	if err := s.clipRegion(surf); err != nil {
+		return nil, err
+	}
 	return surf, nil
+}
+
+// Region returns the counties of the study region: population_region, else
+// the counties of population_totals (a planner counts the people of the
+// city whose totals it gives, not estimates for the neighbours the extract
+// also covers); nil means the whole extract.
+func (s *Study) Region() []string {
+	if len(s.Spec.PopulationRegion) > 0 {
+		return s.Spec.PopulationRegion
+	}
+	var out []string
+	for name := range s.Spec.PopulationTotals {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// clipRegion removes the residents outside the study region's counties and
+// records them (RegionLeftOut); a region county missing from the extract's
+// boundaries is an error naming it.
+func (s *Study) clipRegion(surf *population.Surface) error {
+	region := s.Region()
+	if len(region) == 0 || s.Settlements == nil {
+		return nil
+	}
+	level := s.Spec.PopulationAdminLevel
+	if level == 0 {
+		level = population.DefaultAdminLevel
+	}
+	zone, counties, err := population.ZonesOf(surf, s.Settlements.Boundaries, level)
+	if err != nil {
+		return err
+	}
+	keep := make([]bool, len(counties))
+	var names []string
+	for _, want := range region {
+		found := false
+		for i, c := range counties {
+			if strings.EqualFold(c.Name, want) || strings.EqualFold(c.NameZH, want) || strings.EqualFold(c.NameEN, want) {
+				keep[i], found = true, true
+			}
+		}
+		if !found {
+			for _, c := range counties {
+				names = append(names, c.Name)
+			}
+			return configf("study %s: population region: no county boundary (admin_level %d) named %q in the extract (it has: %v)", s.Path, level, want, names)
+		}
+	}
+	for k, z := range zone {
+		if z >= 0 && keep[z] {
+			continue
+		}
+		if v := surf.Pop[k]; v > 0 {
+			s.leftOut += float64(v)
+			surf.Pop[k] = 0
+		}
+		if surf.Estimate != nil {
+			surf.Estimate[k] = false
+		}
+	}
+	return nil
 }
 
 // RoadPieces are the network's residential streets, whose length weighs
@@ -89,9 +156,13 @@ func (s *Study) People(grid *isochrone.Grid) (*report.People, error) {
 	for _, v := range p.Pop {
 		p.Total += float64(v)
 	}
-	for _, src := range surf.Sources {
-		p.Estimate = p.Estimate || src.Estimate
+	for k, est := range surf.Estimate {
+		if est && surf.Pop[k] > 0 {
+			p.Estimate = true
+			break
+		}
 	}
+	p.LeftOut = s.leftOut
 	class := population.Classify(surf, s.Settlements)
 	p.Urban = make([]uint8, len(p.Pop))
 	for j := 0; j < grid.H; j++ {
@@ -179,5 +250,53 @@ func countyTotals(p *report.People) []report.Row {
 	if p.County != nil {
 		rows = append(rows, report.Row{{Key: "area", Value: "outside every county"}, {Key: "residents", Value: math.Round(outside)}, {Key: "estimate", Value: p.Estimate}})
 	}
+	rows = append(rows, report.Row{{Key: "area", Value: "left out: outside the study region"}, {Key: "residents", Value: math.Round(p.LeftOut)}, {Key: "estimate", Value: true}},
+		report.Row{{Key: "area", Value: "left out: outside the travel-time grid"}, {Key: "residents", Value: math.Round(p.Outside)}, {Key: "estimate", Value: p.Estimate}})
 	return rows
+}
+
+// populationMethod says, for the report's method notes, where the
+// residents came from: every source with its total, what it placed, what
+// was left out, and the rules used.
+func (s *Study) populationMethod(p *report.People) []string {
+	if p == nil {
+		return []string{"Residents: no population surface (no source given and no extract read)."}
+	}
+	surf, _ := s.Surface()
+	cell := s.Spec.PopulationCellM
+	if cell == 0 {
+		cell = DefaultPopulationCellM
+	}
+	out := []string{fmt.Sprintf("Residents: a population surface of %g m cells, resampled onto the travel-time grid with totals conserved; sources in order, the first covering an area wins there.", cell)}
+	for _, r := range surf.Sources {
+		line := fmt.Sprintf("Population source %s (%s): %.0f residents, %.0f placed", r.Name, r.Kind, r.Total, r.Placed)
+		if r.Outside > 0 {
+			line += fmt.Sprintf(", %.0f outside the region (%d items)", r.Outside, r.OutsideCount)
+		}
+		if r.Covered > 0 {
+			line += fmt.Sprintf(", %.0f in area an earlier source covers", r.Covered)
+		}
+		if r.Estimate {
+			line += "; part of it are per-class estimates where no total exists"
+		}
+		var areas []string
+		for _, a := range r.Areas {
+			if a.Note != "" {
+				areas = append(areas, fmt.Sprintf("%s %.0f (%s)", a.Name, a.Total, a.Note))
+			}
+		}
+		if len(areas) > 0 && len(areas) <= 12 {
+			line += "; " + strings.Join(areas, "; ")
+		}
+		out = append(out, line+".")
+		for _, w := range r.Warnings {
+			out = append(out, "Population source "+r.Name+": "+w)
+		}
+	}
+	if region := s.Region(); len(region) > 0 {
+		out = append(out, fmt.Sprintf("Study region: the counties %s; %.0f residents the surface holds outside them (estimates for neighbouring areas the extract covers) are left out.", strings.Join(region, ", "), p.LeftOut))
+	}
+	out = append(out, fmt.Sprintf("Urban residents live in cells inside a place=city or town area, in residential land within %g km of a city (%g km of a town) node, or within %g km of a city (%g km of a town) node; all others are rural. Counties are the extract's admin_level %d boundaries; a cell belongs to the county holding its centre.",
+		population.UrbanReachKm["city"], population.UrbanReachKm["town"], population.UrbanCoreKm["city"], population.UrbanCoreKm["town"], max(s.Spec.PopulationAdminLevel, population.DefaultAdminLevel)))
+	return out
 }

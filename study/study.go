@@ -56,6 +56,7 @@ type Study struct {
 	surfOnce sync.Once
 	surf     *population.Surface
 	surfErr  error
+	leftOut  float64 // residents outside the study region, removed
 }
 
 // Prepare applies every alternative to the base network and checks each

@@ -47,6 +47,16 @@ was written by compare; the new folder is complete before it replaces the old.`,
 			if out == "" {
 				return usagef("compare: -o OUTDIR is required")
 			}
+			fl := c.Flags()
+			if !fl.Changed("cell") {
+				iso.cell = 0 // the study's cell_m
+			}
+			if !fl.Changed("access-m") {
+				iso.accessM = 0
+			}
+			if !fl.Changed("access-kmh") {
+				iso.accessKmh = 0
+			}
 			return runCompare(e, args[0], out, iso, noMaps)
 		},
 	}
@@ -73,9 +83,6 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	}
 	logf("base network: %d nodes, %d segments; applied %d alternatives", s.Base.Graph.NumNodes(), len(s.Base.Graph.Segments), len(s.Results))
 	opt := study.Options{Fill: iso.options(0), NoMaps: noMaps, Log: logf}
-	if iso.cell == 100 {
-		opt.Fill.CellMetres = 0 // the study's cell_m
-	}
 	opt.Fill.MaxSeconds = 0
 	if !noMaps {
 		if opt.Font, err = mapFont(iso.font); err != nil {

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +15,7 @@ import (
 	"github.com/fastroad/fastroad/crs"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
+	"github.com/fastroad/fastroad/population"
 	"github.com/fastroad/fastroad/report"
 	"github.com/fastroad/fastroad/scenarios"
 	"github.com/fastroad/fastroad/study"
@@ -95,6 +96,11 @@ func loadStudy(path string) (*studyFile, error) {
 	rel(&s.Base.Graph)
 	rel(&s.Base.Profile)
 	rel(&s.Base.Places)
+	for i := range s.Population {
+		rel(&s.Population[i].Grid)
+		rel(&s.Population[i].Points)
+		rel(&s.Population[i].Polygons)
+	}
 	for k, p := range s.ControlLines {
 		rel(&p)
 		s.ControlLines[k] = p
@@ -117,7 +123,9 @@ func checkMinutes(ms []float64) error {
 }
 
 // loadInputs loads everything the study names: profile, base network,
-// towns and stations, the planner's file and the control lines.
+// towns and stations, settlements, the planner's file, control lines and
+// population sources. The extract is read once (up to three passes over a
+// PBF file) for the graph, places, control areas and settlements.
 func (st *studyFile) loadInputs(e *env) (study.Inputs, error) {
 	in := study.Inputs{Path: st.path, Spec: st.Study}
 	prof, err := loadProfile(st.Base.Profile)
@@ -128,15 +136,6 @@ func (st *studyFile) loadInputs(e *env) (study.Inputs, error) {
 	if st.Base.Profile != "" {
 		in.ProfileName = filepath.Base(st.Base.Profile)
 	}
-	src := st.Base.Graph
-	if src == "" {
-		src = st.Base.Extract
-	}
-	g, err := loadGraph(e, src, prof, st.Base.Profile != "")
-	if err != nil {
-		return in, err
-	}
-	in.Base = scenarios.Network{Graph: g, Speeds: prof.Speeds}
 	if st.Base.Places != "" {
 		plan, err := readPlan(st.Base.Places)
 		if err != nil {
@@ -147,24 +146,110 @@ func (st *studyFile) loadInputs(e *env) (study.Inputs, error) {
 	if in.Controls, err = st.readControlLines(); err != nil {
 		return in, err
 	}
-	extract, xerr := st.extract()
-	if xerr != nil {
-		if st.Base.Places == "" {
-			return in, xerr
-		}
-		fmt.Fprintf(e.stderr, "warning: %v; towns and stations come from the planner's file only\n", xerr)
-		return in, nil
-	}
-	if in.Features, _, err = readFeatures(e, extract, 6); err != nil {
-		return in, err
+	opt := osm.ExtractOptions{
+		Profile:     prof,
+		Features:    &osm.FeatureOptions{AdminLevel: 6},
+		Settlements: &osm.SettlementOptions{Buildings: true},
 	}
 	if in.Controls.NeedsDerived() {
-		open := func() (io.ReadCloser, error) { return os.Open(extract) }
-		if in.Controls.Derived, err = osm.ReadControlAreas(e.ctx, open, osm.AreaOptions{}); err != nil {
-			return in, fmt.Errorf("control lines from %s: %w", extract, err)
-		}
+		opt.Areas = &osm.AreaOptions{}
 	}
-	return in, nil
+	var g *graph.Graph
+	extract := st.Base.Extract
+	if extract == "" {
+		if g, err = loadGraph(e, st.Base.Graph, prof, st.Base.Profile != ""); err != nil {
+			return in, err
+		}
+		var xerr error
+		if extract, xerr = st.extract(); xerr != nil {
+			if st.Base.Places == "" {
+				return in, xerr
+			}
+			fmt.Fprintf(e.stderr, "warning: %v; towns and stations come from the planner's file only, and residents from the study's population sources\n", xerr)
+			in.Base = scenarios.Network{Graph: g, Speeds: prof.Speeds}
+			in.Population, err = st.readPopulation(g)
+			return in, err
+		}
+		opt.NoGraph = true
+	}
+	src, err := newExtractSource(e, extract)
+	if err != nil {
+		return in, err
+	}
+	passes := 3
+	ex, err := osm.ReadExtract(e.ctx, src.opener("reading", passes), opt)
+	src.bar.done()
+	if err != nil {
+		return in, fmt.Errorf("%s: %w", extract, err)
+	}
+	sum := src.sum()
+	if g == nil {
+		g = ex.Graph
+		g.Meta.SourceName = filepath.Base(extract)
+		copy(g.Meta.SourceSHA256[:], sum)
+		g.Meta.ProfileHash = prof.Hash()
+	} else if g.Meta.SourceSHA256 != [32]byte{} && !bytes.Equal(sum, g.Meta.SourceSHA256[:]) {
+		fmt.Fprintf(e.stderr, "warning: %s is not the extract %s was built from (SHA-256 differs); towns, stations and settlements are taken from it anyway\n", extract, st.Base.Graph)
+	}
+	in.Base = scenarios.Network{Graph: g, Speeds: prof.Speeds}
+	in.Features, in.Controls.Derived, in.Settlements = ex.Features, ex.Areas, ex.Settlements
+	in.Population, err = st.readPopulation(g)
+	return in, err
+}
+
+// readPopulation reads the study's population sources; grids are cropped
+// to the network's bounds.
+func (st *studyFile) readPopulation(g *graph.Graph) ([]population.Source, error) {
+	lo, hi := g.Bounds()
+	box := population.Box{lo.Lon, lo.Lat, hi.Lon, hi.Lat}
+	var out []population.Source
+	for i, ps := range st.Population {
+		key := fmt.Sprintf("study %s: population[%d]", st.path, i)
+		n := 0
+		for _, v := range []string{ps.Grid, ps.Points, ps.Polygons} {
+			if v != "" {
+				n++
+			}
+		}
+		if n != 1 {
+			return nil, usagef("%s: give exactly one of grid, points and polygons", key)
+		}
+		sys := crs.WGS84
+		if ps.CRS != "" {
+			var err error
+			if sys, err = crs.ParseSystem(ps.CRS); err != nil {
+				return nil, usagef("%s.crs: %v", key, err)
+			}
+		}
+		var src population.Source
+		var err error
+		switch {
+		case ps.Grid != "":
+			src.Name = filepath.Base(ps.Grid)
+			src.Grid, err = readPopulationGrid(ps.Grid, box)
+		case ps.Points != "":
+			src.Name = filepath.Base(ps.Points)
+			var data []byte
+			if data, err = os.ReadFile(ps.Points); err == nil {
+				src.Points, _, err = population.ParsePoints(ps.Points, data, sys)
+			}
+		default:
+			src.Name = filepath.Base(ps.Polygons)
+			prop := ps.Property
+			if prop == "" {
+				prop = "population"
+			}
+			var data []byte
+			if data, err = os.ReadFile(ps.Polygons); err == nil {
+				src.Polygons, err = population.ReadPolygons(ps.Polygons, data, prop, sys)
+			}
+		}
+		if err != nil {
+			return nil, usagef("%s: %v", key, err)
+		}
+		out = append(out, src)
+	}
+	return out, nil
 }
 
 // readControlLines reads the planner's control-line files, in WGS-84.
@@ -255,4 +340,28 @@ file, the alternative, the edit's number and the key. Nothing is written.`,
 			return nil
 		},
 	}
+}
+
+// readPopulationGrid reads a GeoTIFF (.tif, .tiff) or ESRI ASCII grid
+// (.asc) of residents per cell, cropped to box.
+func readPopulationGrid(path string, box population.Box) (*population.Raster, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".tif", ".tiff":
+		r, err := population.ReadGeoTIFF(data, box)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return r, nil
+	case ".asc":
+		r, err := population.ReadASC(data, box)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return r, nil
+	}
+	return nil, fmt.Errorf("%s: unknown grid type %q (want .tif, .tiff or .asc)", path, filepath.Ext(path))
 }
