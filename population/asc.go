@@ -12,7 +12,8 @@ import (
 // degrees: a header of ncols, nrows, xllcorner or xllcenter, yllcorner or
 // yllcenter, cellsize (or GDAL's dx and dy) and optionally NODATA_value,
 // keys in any case and order, then nrows rows of ncols numbers from north
-// to south. Only cells that overlap crop are kept (the zero Box keeps all);
+// to south (all of them must be there). Only cells that overlap crop are
+// kept (the zero Box keeps all);
 // more than MaxCells of them is an error. Errors name the line and key.
 func ReadASC(data []byte, crop Box) (*Raster, error) {
 	hdr := map[string]float64{}
@@ -124,7 +125,7 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 	out := newRasterTopDown(x0+float64(c0)*dx, y0-float64(r0)*dy, dx, dy, c1-c0, r1-r0)
 	// values, row by row from the north
 	row, col := 0, 0
-	for row < r1 && pos < len(data) {
+	for row < h && pos < len(data) {
 		c := data[pos]
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			if c == '\n' {
@@ -153,7 +154,7 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 			col, row = 0, row+1
 		}
 	}
-	if row < r1 {
+	if row < h {
 		return nil, fmt.Errorf("line %d: grid ends after %d of %d rows (want %d values per row)", line, row, h, w)
 	}
 	return out, nil
