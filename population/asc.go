@@ -13,8 +13,8 @@ import (
 // yllcenter, cellsize (or GDAL's dx and dy) and optionally NODATA_value,
 // keys in any case and order, then nrows rows of ncols numbers from north
 // to south (all of them must be there). Only cells that overlap crop are
-// kept (the zero Box keeps all);
-// more than MaxCells of them is an error. Errors name the line and key.
+// kept (the zero Box keeps all); more than MaxCells of them is an error.
+// Errors name the line and key.
 func ReadASC(data []byte, crop Box) (*Raster, error) {
 	hdr := map[string]float64{}
 	pos, line := 0, 1
@@ -116,6 +116,12 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 	y0 := yll + float64(h)*dy
 	if !(x0 >= -540 && x0 <= 540 && yll >= -100 && y0 <= 100) {
 		return nil, fmt.Errorf("grid corner %v,%v: not lon/lat degrees (EPSG:4326 wanted)", x0, yll)
+	}
+	// every value takes at least one character and a separator: refuse a
+	// header that promises more values than the file can hold before
+	// allocating for them
+	if uint64(len(data)-pos)+1 < 2*uint64(w)*uint64(h) {
+		return nil, fmt.Errorf("header promises %dx%d values but the file has only %d bytes after it", w, h, len(data)-pos)
 	}
 	nodata, hasNoData := hdr["nodata_value"]
 	c0, c1, r0, r1 := crop.window(x0, y0, dx, dy, w, h)

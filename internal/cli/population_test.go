@@ -107,7 +107,7 @@ func TestPopulationBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"--population", bad}, "bad.csv:2: column population"},
-		{[]string{"--population", asc}, "bad.asc: line 7: grid ends"},
+		{[]string{"--population", asc}, "bad.asc: header promises 2x1 values"},
 		{[]string{"--population", other}, `unknown kind ".shp"`},
 		{[]string{}, "osm-once"},
 		{[]string{"--population", bad, "--cell", "5"}, "--cell 5"},
