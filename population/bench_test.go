@@ -38,6 +38,19 @@ func benchGrid() (vals []float64, w, h int) {
 	return vals, w, h
 }
 
+// loop runs op b.N times and reports its CPU milliseconds per op as well.
+func loop(b *testing.B, op func()) {
+	b.ReportAllocs()
+	c0, n := cpuSeconds(), 0
+	for b.Loop() {
+		op()
+		n++
+	}
+	if c := cpuSeconds(); c > 0 {
+		b.ReportMetric((c-c0)/float64(n)*1e3, "cpu-ms/op")
+	}
+}
+
 func benchSurface(b *testing.B) *Surface {
 	s, err := NewSurface(delaware[0], delaware[1], delaware[2], delaware[3], benchCell)
 	if err != nil {
@@ -51,8 +64,7 @@ func BenchmarkSurfaceGeoTIFF(b *testing.B) {
 	data := writeTIFF(tiffSpec{bo: binary.LittleEndian, w: w, h: h, bits: 32, format: 3, compression: 8, predictor: 3,
 		tileW: 256, tileH: 256, x0: delaware[0], y0: delaware[1] + float64(h)*worldPopDeg, dx: worldPopDeg, dy: worldPopDeg, vals: vals, nodata: "-99999"})
 	b.Logf("%dx%d cells, %d bytes", w, h, len(data))
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		r, err := ReadGeoTIFF(data, delaware)
 		if err != nil {
 			b.Fatal(err)
@@ -64,7 +76,7 @@ func BenchmarkSurfaceGeoTIFF(b *testing.B) {
 		if rep := s.Sources[0]; !near(rep.Placed+rep.Outside, rep.Total, 1e-4) {
 			b.Fatalf("got %+v", rep)
 		}
-	}
+	})
 }
 
 func BenchmarkSurfaceASC(b *testing.B) {
@@ -83,8 +95,7 @@ func BenchmarkSurfaceASC(b *testing.B) {
 	}
 	data := buf.Bytes()
 	b.Logf("%dx%d cells, %d bytes", w, h, len(data))
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		r, err := ReadASC(data, delaware)
 		if err != nil {
 			b.Fatal(err)
@@ -93,7 +104,7 @@ func BenchmarkSurfaceASC(b *testing.B) {
 		if err := Build(s, []Source{{Name: "grid", Grid: r}}, Options{}); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 func BenchmarkSurfacePoints(b *testing.B) {
@@ -105,8 +116,7 @@ func BenchmarkSurfacePoints(b *testing.B) {
 		fmt.Fprintf(&buf, "%.6f,%.6f,%d,p%d\n", delaware[0]+rng.Float64()*(delaware[2]-delaware[0]), delaware[1]+rng.Float64()*(delaware[3]-delaware[1]), rng.IntN(5000), i)
 	}
 	data := buf.Bytes()
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		pts, _, err := ParsePoints("p.csv", data, crs.WGS84)
 		if err != nil {
 			b.Fatal(err)
@@ -115,7 +125,7 @@ func BenchmarkSurfacePoints(b *testing.B) {
 		if err := Build(s, []Source{{Name: "points", Points: pts}}, Options{}); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // wobbly is a closed ring of n vertices around (lon, lat), radius r degrees.
@@ -193,8 +203,7 @@ func BenchmarkSurfacePolygons(b *testing.B) {
 	}
 	data, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "features": fs})
 	set, roads := benchSettlements()
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		as, err := ReadPolygons("t.geojson", data, "", crs.WGS84)
 		if err != nil {
 			b.Fatal(err)
@@ -203,14 +212,13 @@ func BenchmarkSurfacePolygons(b *testing.B) {
 		if err := Build(s, []Source{{Name: "townships", Polygons: as}}, Options{Settlements: set, Roads: roads, NoDefault: true}); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 func BenchmarkSurfaceDefault(b *testing.B) {
 	set, roads := benchSettlements()
 	totals := map[string]float64{"County 0": 570719, "County 1": 181851, "County 2": 237378}
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		s := benchSurface(b)
 		if err := Build(s, nil, Options{Settlements: set, Roads: roads, Totals: totals}); err != nil {
 			b.Fatal(err)
@@ -222,7 +230,7 @@ func BenchmarkSurfaceDefault(b *testing.B) {
 		if !near(counted, 989948, 1e-6) {
 			b.Fatalf("got %v want 989948 in the counties", counted)
 		}
-	}
+	})
 }
 
 func BenchmarkAccessBy(b *testing.B) {
@@ -235,10 +243,9 @@ func BenchmarkAccessBy(b *testing.B) {
 		secs[k] = float32(rng.Float64() * 200 * 60)
 		class[k] = uint8(k % 2)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() {
 		if _, err := AccessBy(s.Pop, secs, class, 2, []float64{15, 30, 45, 60}, 0); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
