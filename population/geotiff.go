@@ -242,13 +242,13 @@ func (t *tiffReader) decode(crop Box) (*Raster, error) {
 		return nil, err
 	}
 	if L.compression != 1 && L.compression != 8 && L.compression != 32946 {
-		return nil, fmt.Errorf("Compression (259) %d: want 1 (none), 8 or 32946 (deflate); recompress with gdal_translate -co COMPRESS=DEFLATE", L.compression)
+		return nil, fmt.Errorf("compression (tag 259) %d: want 1 (none), 8 or 32946 (deflate); recompress with gdal_translate -co COMPRESS=DEFLATE", L.compression)
 	}
 	if L.predictor, err = t.int1(tagPredictor, 1); err != nil {
 		return nil, err
 	}
 	if L.predictor < 1 || L.predictor > 3 || (L.predictor == 3 && L.format != 3) || (L.predictor == 2 && L.format == 3) {
-		return nil, fmt.Errorf("Predictor (317) %d with SampleFormat %d: want 1, 2 for integers or 3 for floats", L.predictor, L.format)
+		return nil, fmt.Errorf("predictor (tag 317) %d with SampleFormat %d: want 1, 2 for integers or 3 for floats", L.predictor, L.format)
 	}
 	if _, tiled := t.tag[tagTileWidth]; tiled {
 		tw, err1 := t.int1(tagTileWidth, 0)
