@@ -12,8 +12,9 @@ import (
 // degrees: a header of ncols, nrows, xllcorner or xllcenter, yllcorner or
 // yllcenter, cellsize (or GDAL's dx and dy) and optionally NODATA_value,
 // keys in any case and order, then nrows rows of ncols numbers from north
-// to south. Only cells that overlap crop are kept (the zero Box keeps all);
-// more than MaxCells of them is an error. Errors name the line and key.
+// to south (all of them must be there). Only cells that overlap crop are
+// kept (the zero Box keeps all); more than MaxCells of them is an error.
+// Errors name the line and key.
 func ReadASC(data []byte, crop Box) (*Raster, error) {
 	hdr := map[string]float64{}
 	pos, line := 0, 1
@@ -116,6 +117,12 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 	if !(x0 >= -540 && x0 <= 540 && yll >= -100 && y0 <= 100) {
 		return nil, fmt.Errorf("grid corner %v,%v: not lon/lat degrees (EPSG:4326 wanted)", x0, yll)
 	}
+	// every value takes at least one character and a separator: refuse a
+	// header that promises more values than the file can hold before
+	// allocating for them
+	if uint64(len(data)-pos)+1 < 2*uint64(w)*uint64(h) {
+		return nil, fmt.Errorf("header promises %dx%d values but the file has only %d bytes after it", w, h, len(data)-pos)
+	}
 	nodata, hasNoData := hdr["nodata_value"]
 	c0, c1, r0, r1 := crop.window(x0, y0, dx, dy, w, h)
 	if uint64(c1-c0)*uint64(r1-r0) > MaxCells {
@@ -124,7 +131,7 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 	out := newRasterTopDown(x0+float64(c0)*dx, y0-float64(r0)*dy, dx, dy, c1-c0, r1-r0)
 	// values, row by row from the north
 	row, col := 0, 0
-	for row < r1 && pos < len(data) {
+	for row < h && pos < len(data) {
 		c := data[pos]
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			if c == '\n' {
@@ -153,7 +160,7 @@ func ReadASC(data []byte, crop Box) (*Raster, error) {
 			col, row = 0, row+1
 		}
 	}
-	if row < r1 {
+	if row < h {
 		return nil, fmt.Errorf("line %d: grid ends after %d of %d rows (want %d values per row)", line, row, h, w)
 	}
 	return out, nil

@@ -52,7 +52,7 @@ func TestReadASCErrors(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"nrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1\n", "no ncols"},
 		{"ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1.2.3\n", "line 6: value \"1.2.3\""},
-		{"ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n3\n", "ends after 1 of 2 rows"},
+		{"ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n3\n\n\n", "ends after 1 of 2 rows"}, {"ncols 900\nnrows 900\nxllcorner 0\nyllcorner 0\ncellsize 0.01\n1 2\n", "promises 900x900 values"},
 		{"ncols 1\nnrows 1\nxllcorner 0\nxllcenter 0\nyllcorner 0\ncellsize 1\n1\n", "exactly one of xllcorner"},
 		{"ncols 1\nnrows 1\nxllcorner 500000\nyllcorner 0\ncellsize 1\n1\n", "not lon/lat"},
 		{"ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 30\n1\n", "cell size"},

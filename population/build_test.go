@@ -1,6 +1,7 @@
 package population
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -225,4 +226,40 @@ func TestSettlementWeights(t *testing.T) {
 	if !near(sum, 10000, 1e-9) || cells < 100 {
 		t.Errorf("got %v over %d cells want 10000 over the ~110 cells within 1.5 km", sum, cells)
 	}
+}
+
+// TestBuildGridConserves reads a grid whose cells do not line up with the
+// surface's and that sticks out of it: what is placed plus what is outside
+// is the grid's total within 0.1 %, and the outside share is the share of
+// the grid's area outside (residents even inside the grid: 1 per cell).
+func TestBuildGridConserves(t *testing.T) {
+	s, err := NewSurface(-75.6, 38.9, -75.4, 39.1, 250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0.0037-degree cells from -75.65 to -75.35 E: the surface (with its
+	// half cells) spans -75.60145..-75.39855 or so; the grid 0.3 degrees.
+	n := 81
+	text := fmt.Sprintf("ncols %d\nnrows %d\nxllcorner -75.65\nyllcorner 38.95\ncellsize 0.0037\n", n, 27)
+	for range 27 {
+		text += strings.Repeat("1 ", n) + "\n"
+	}
+	r, err := ReadASC([]byte(text), Box{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(s, []Source{{Name: "g.asc", Grid: r}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rep := s.Sources[0]
+	if rep.Total != float64(n*27) {
+		t.Fatalf("got total %v want %d", rep.Total, n*27)
+	}
+	b := s.Bounds()
+	gridW := 0.0037 * float64(n)
+	inside := (min(b[2], -75.65+gridW) - max(b[0], -75.65)) / gridW // rows are all inside
+	if !near(rep.Placed, rep.Total*inside, 1e-3) || !near(s.Total(), rep.Placed, 1e-3) {
+		t.Errorf("got placed %v (surface %v) want %v", rep.Placed, s.Total(), rep.Total*inside)
+	}
+	checkConserved(t, s)
 }

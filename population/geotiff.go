@@ -242,13 +242,13 @@ func (t *tiffReader) decode(crop Box) (*Raster, error) {
 		return nil, err
 	}
 	if L.compression != 1 && L.compression != 8 && L.compression != 32946 {
-		return nil, fmt.Errorf("Compression (259) %d: want 1 (none), 8 or 32946 (deflate); recompress with gdal_translate -co COMPRESS=DEFLATE", L.compression)
+		return nil, fmt.Errorf("compression (tag 259) %d: want 1 (none), 8 or 32946 (deflate); recompress with gdal_translate -co COMPRESS=DEFLATE", L.compression)
 	}
 	if L.predictor, err = t.int1(tagPredictor, 1); err != nil {
 		return nil, err
 	}
 	if L.predictor < 1 || L.predictor > 3 || (L.predictor == 3 && L.format != 3) || (L.predictor == 2 && L.format == 3) {
-		return nil, fmt.Errorf("Predictor (317) %d with SampleFormat %d: want 1, 2 for integers or 3 for floats", L.predictor, L.format)
+		return nil, fmt.Errorf("predictor (tag 317) %d with SampleFormat %d: want 1, 2 for integers or 3 for floats", L.predictor, L.format)
 	}
 	if _, tiled := t.tag[tagTileWidth]; tiled {
 		tw, err1 := t.int1(tagTileWidth, 0)
@@ -339,11 +339,24 @@ func (t *tiffReader) decode(crop Box) (*Raster, error) {
 	if uint64(c1-c0)*uint64(r1-r0) > MaxCells {
 		return nil, fmt.Errorf("%dx%d cells inside the region: more than %d; crop the file or use larger cells", c1-c0, r1-r0, MaxCells)
 	}
+	// The strips or tiles cannot decode to more than their bytes allow
+	// (deflate expands at most 1032-fold): refuse a header that promises
+	// more cells than the file can hold before allocating for them.
+	var stored uint64
+	for _, n := range L.counts {
+		stored += min(n, uint64(len(t.b)))
+	}
+	if L.compression != 1 {
+		stored *= 1032
+	}
+	if uint64(c1-c0)*uint64(r1-r0)*uint64(L.bps*L.spp) > stored+uint64(L.chunkW*L.bps*L.spp) {
+		return nil, fmt.Errorf("image of %dx%d pixels: the file's %d strips or tiles cannot hold them (truncated file?)", L.w, L.h, len(L.counts))
+	}
 	out := newRasterTopDown(x0+float64(c0)*dx, y0-float64(r0)*dy, dx, dy, c1-c0, r1-r0)
 	if c1 == c0 || r1 == r0 {
 		return out, nil
 	}
-	buf := make([]byte, 0, L.chunkW*L.chunkH*L.bps*L.spp)
+	var buf []byte
 	for cy := r0 / L.chunkH; cy*L.chunkH < r1; cy++ {
 		for cx := c0 / L.chunkW; cx*L.chunkW < c1; cx++ {
 			ci := cy*L.across + cx

@@ -157,7 +157,7 @@ func TestReadGeoTIFFErrors(t *testing.T) {
 		{"empty", nil, "too short"},
 		{"bigtiff", bigTIFF, "BigTIFF"},
 		{"projected", writeTIFF(projected), "GTModelTypeGeoKey"},
-		{"int predictor 3", writeTIFF(badPred), "Predictor"},
+		{"int predictor 3", writeTIFF(badPred), "predictor (tag 317)"},
 		{"cell size", writeTIFF(big), "ModelPixelScale"},
 		{"truncated", truncated, "past the end"},
 		{"png", []byte("\x89PNG\r\n\x1a\n...."), "not a TIFF"},

@@ -1,6 +1,7 @@
 package population
 
 import (
+	"bytes"
 	"math"
 	"testing"
 )
@@ -124,5 +125,28 @@ func TestZones(t *testing.T) {
 	})
 	if n != 8 {
 		t.Errorf("got %d cells in the donut want 8", n)
+	}
+}
+
+func TestWriteGeoTIFFRoundTrip(t *testing.T) {
+	s := GridOf(-75.5, 39.0, 0.003, 0.002, 37, 21)
+	for k := range s.Pop {
+		s.Pop[k] = float32(k%13) * 1.25
+	}
+	var buf bytes.Buffer
+	if err := WriteGeoTIFF(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadGeoTIFF(buf.Bytes(), Box{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.W != s.W || r.H != s.H || math.Abs(r.MinLon-s.MinLon) > 1e-12 || math.Abs(r.MinLat-s.MinLat) > 1e-12 {
+		t.Fatalf("got %dx%d at %v,%v want %dx%d at %v,%v", r.W, r.H, r.MinLon, r.MinLat, s.W, s.H, s.MinLon, s.MinLat)
+	}
+	for k := range s.Pop {
+		if r.Val[k] != s.Pop[k] || !r.Valid[k] {
+			t.Fatalf("cell %d got %v want %v", k, r.Val[k], s.Pop[k])
+		}
 	}
 }
