@@ -207,3 +207,52 @@ func BenchmarkGraphSize(b *testing.B) {
 }
 
 func gzipReader(data []byte) (*gzip.Reader, error) { return gzip.NewReader(bytes.NewReader(data)) }
+
+// BenchmarkReadExtract: the combined reader against the three separate
+// reads a study made before (graph, features, control areas), on Delaware
+// from memory; and the combined reader with settlements (buildings
+// included) on top. Repeat with
+//
+//	go test -run '^$' -bench ReadExtract -benchmem -count 5 ./osm/
+func BenchmarkReadExtract(b *testing.B) {
+	data := readAll(b, "delaware-latest.osm.pbf")
+	open := bytesOpener(data)
+	ctx := context.Background()
+	fo, ao := FeatureOptions{AdminLevel: 6}, AreaOptions{}
+	b.Run("separate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, err := Read(ctx, open, Options{Profile: DefaultProfile()})
+			if err != nil || g.NumNodes() == 0 {
+				b.Fatal(err)
+			}
+			f, err := ReadFeatures(ctx, open, fo)
+			if err != nil || len(f.Places) == 0 {
+				b.Fatal(err)
+			}
+			a, err := ReadControlAreas(ctx, open, ao)
+			if err != nil || a.Stats.Ways == 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("combined", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ex, err := ReadExtract(ctx, open, ExtractOptions{Profile: DefaultProfile(), Features: &fo, Areas: &ao})
+			if err != nil || ex.Graph.NumNodes() == 0 || len(ex.Features.Places) == 0 || ex.Areas.Stats.Ways == 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("combined+settlements", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ex, err := ReadExtract(ctx, open, ExtractOptions{Profile: DefaultProfile(), Features: &fo, Areas: &ao,
+				Settlements: &SettlementOptions{Buildings: true}})
+			if err != nil || len(ex.Settlements.Buildings) == 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -58,6 +58,19 @@ type Extract struct {
 	Settlements *Settlements  // nil unless asked
 }
 
+// Passes returns how many times ReadExtract opens an extract of format f
+// with these options (for a progress display): one for OSM XML, two for
+// PBF when only the graph is asked, else three.
+func (o ExtractOptions) Passes(f Format) int {
+	switch {
+	case f != FormatPBF:
+		return 1
+	case o.Features == nil && o.Areas == nil && o.Settlements == nil:
+		return 2
+	}
+	return 3
+}
+
 // ReadExtract reads the road graph and, when asked, the features, control
 // areas and settlements of the extract that open returns, in at most three
 // passes over a PBF file (relations, ways, nodes; two when only the graph

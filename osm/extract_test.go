@@ -93,7 +93,11 @@ func TestReadExtractMatchesSeparateReads(t *testing.T) {
 			open := fileOpener(tc.file)
 			fo, ao := fullOptions.Features, fullOptions.Areas
 			ex, passes := readFull(t, tc.file)
-			if passes != tc.passes {
+			f0 := FormatXML
+			if strings.HasSuffix(tc.file, ".pbf") {
+				f0 = FormatPBF
+			}
+			if passes != tc.passes || fullOptions.Passes(f0) != tc.passes {
 				t.Errorf("passes: got %d, want %d", passes, tc.passes)
 			}
 			g, err := Read(ctx, open, Options{Profile: DefaultProfile()})
@@ -138,7 +142,7 @@ func TestReadExtractGraphOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if co.n != 2 || ex.Graph == nil || ex.Features != nil || ex.Areas != nil || ex.Settlements != nil {
+	if co.n != 2 || (ExtractOptions{}).Passes(FormatPBF) != 2 || ex.Graph == nil || ex.Features != nil || ex.Areas != nil || ex.Settlements != nil {
 		t.Errorf("got %d passes, graph %v, features %v, areas %v, settlements %v; want 2 passes and only a graph",
 			co.n, ex.Graph != nil, ex.Features, ex.Areas, ex.Settlements)
 	}
