@@ -130,10 +130,9 @@ func Classify(diff *isochrone.Grid, steps []float64) DiffClasses {
 	return c
 }
 
-// DiffBands returns Classify's gains and losses.
-//
-// Deprecated: use Classify, which also returns the newly and no longer
-// reached areas; DiffBands stays until its callers have moved.
+// DiffBands returns Classify's gains and losses only. New code should call
+// Classify, which also returns the newly and no longer reached areas; this
+// stays for the callers written before it.
 func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone.Band) {
 	c := Classify(diff, steps)
 	return c.Gains, c.Losses

@@ -160,7 +160,10 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 // reached, green; no longer reached, dark grey), over the alternative's
 // roads. When something lies beyond the limit in either network (see
 // BeyondLimit) the legend says so: those areas are not compared. See
-// DiffWithin and Classify for the classes.
+// DiffWithin and Classify for the classes. Fill both grids to at least
+// opt.LimitMinutes (isochrone.FillOptions.MaxSeconds = 60 * limit): a grid
+// filled less leaves cells unreached that are within the limit, and the map
+// cannot tell.
 func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps []float64, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
 	opt.defaults()
 	diff, err := DiffWithin(base, alt, opt.LimitMinutes)
