@@ -26,7 +26,12 @@
 //     along the ordinary network form one interchange. Names come from the
 //     nearest motorway_junction (name, or a plausible ref: junk such as
 //     "yes", "tiger" or free text is ignored) on the same mainline, else a
-//     toll booth's name, else "<mainline ref> at <crossing road>".
+//     toll booth's name, else "<mainline ref> at <crossing road>". An
+//     on-ramp into a piece of controlled road with less than
+//     Options.MinExpresswayKm (default 5) km of mainline carriageway is no
+//     entrance (a motorway-tagged bridge or bypass is not an expressway);
+//     the notes list each such piece. No two entrances share a name: a
+//     shared one gets the expressway entered, (north)/(south) or a number.
 //
 // Units: coordinates are WGS-84 degrees, longitude first; distances are
 // metres; travel times are milliseconds as in package graph, graph.Inf

@@ -24,7 +24,9 @@ import (
 // MinComponent nodes) and in a part of the ordinary network, taken without
 // the controlled roads and without direction, with MinLandComponent nodes
 // or the largest one: rest-area roads reached only from the expressway
-// are not entrances.
+// are not entrances. v must also lead into a piece of the controlled
+// network with at least MinExpresswayKm of mainline (see stubs.go): a
+// motorway-tagged bridge or short bypass is not an expressway.
 //
 // From each entry node a search along controlled arcs finds where its ramp
 // meets a controlled mainline (a controlled class that is not a *_link),
@@ -41,7 +43,8 @@ import (
 // the same junction within EntranceMerge of each other are then one
 // interchange (entries on different crossing roads). Which classes are
 // controlled is the profile's choice (controlled_classes), so Chinese urban
-// expressways tagged trunk can count.
+// expressways tagged trunk can count. Entrances that end up with one name
+// are told apart (uniqueNames in stubs.go).
 
 const maxRamp = 5000.0 // metres searched along a ramp for its mainline
 
@@ -58,6 +61,8 @@ type entry struct {
 func Entrances(g *graph.Graph, f *osm.Features, opt Options) (out []Place, notes []string) {
 	opt = opt.withDefaults()
 	land := landComponents(g)
+	pieces := controlledComponents(g)
+	stubs := map[int32]int{} // root of a piece too short -> entry points dropped
 	n := g.NumNodes()
 	var es []entry
 	unlanded := 0
@@ -72,6 +77,10 @@ func Entrances(g *graph.Graph, f *osm.Features, opt Options) (out []Place, notes
 			unlanded++
 			continue
 		}
+		if r := pieces.sets.find(v); pieces.km[r] < opt.MinExpresswayKm {
+			stubs[r]++
+			continue
+		}
 		e := entry{v: v, merge: -1}
 		e.roads = ordinaryRoads(g, v)
 		e.mainline, e.merge = findMainline(g, v)
@@ -80,14 +89,18 @@ func Entrances(g *graph.Graph, f *osm.Features, opt Options) (out []Place, notes
 	if unlanded > 0 {
 		notes = append(notes, fmt.Sprintf("ramp starts reached only from the expressway (rest areas, service roads), not entrances: %d", unlanded))
 	}
+	notes = append(notes, pieces.stubNotes(g, stubs, opt.MinExpresswayKm)...)
 	nm := newNamer(g, f)
 	var ics []*interchange
 	for _, cl := range clusterEntries(g, es, opt) {
 		ics = append(ics, newInterchange(g, es, cl, nm, opt))
 	}
+	var mainlines [][]string
 	for _, ic := range mergeByJunction(ics, opt.EntranceMerge) {
 		out = append(out, entrancePlace(g, es, ic, nm, opt))
+		mainlines = append(mainlines, ic.mainlines)
 	}
+	uniqueNames(out, mainlines)
 	Sort(out)
 	return out, notes
 }

@@ -124,6 +124,12 @@ type Options struct {
 	// MinComponent: besides the graph's largest strongly connected
 	// component, entry points may lie in components of this many nodes.
 	MinComponent int32
+	// MinExpresswayKm: an entrance must lead into a connected piece of
+	// controlled-access road with at least this many km of mainline
+	// carriageway (each carriageway counted); shorter pieces (bridges,
+	// bypasses tagged motorway) give no entrances. Default 5; valid 0..1000
+	// (Validate), 0 meaning the default.
+	MinExpresswayKm float64
 }
 
 // DefaultOptions returns the defaults.
@@ -138,6 +144,7 @@ func DefaultOptions() Options {
 		EntranceMergeAny: 300,
 		JunctionDist:     1500,
 		MinLandComponent: 100,
+		MinExpresswayKm:  5,
 	}
 }
 
@@ -169,6 +176,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MinLandComponent <= 0 {
 		o.MinLandComponent = d.MinLandComponent
+	}
+	if !(o.MinExpresswayKm > 0) {
+		o.MinExpresswayKm = d.MinExpresswayKm
 	}
 	return o
 }

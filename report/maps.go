@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"strings"
 
@@ -22,9 +23,15 @@ type MapOptions struct {
 	Bounds [4]float64
 	// Extra lines drawn over everything (scenario roads), with their style.
 	Extra []render.Line
+	// LimitMinutes (DiffMap): a cell farther than this from the target in a
+	// network counts as not reached by it; default DefaultDiffLimitMinutes.
+	LimitMinutes float64
 }
 
 func (o *MapOptions) defaults() {
+	if !(o.LimitMinutes > 0) {
+		o.LimitMinutes = DefaultDiffLimitMinutes
+	}
 	if o.Width <= 0 {
 		o.Width = 1600
 	}
@@ -146,11 +153,20 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 	return m.Draw(areas, lines, PlaceLabels(ps, bounds), legend)
 }
 
-// DiffMap draws the minutes saved (base minus alternative) on a grid, gains
-// and losses in a diverging palette, over the alternative's roads.
+// DiffMap draws what an alternative changes against the base on two
+// aligned grids of travel times: cells saving (blue) or losing (red) at
+// least each of steps minutes, in a diverging palette, and cells reached
+// within opt.LimitMinutes in only one network as their own classes (newly
+// reached, green; no longer reached, dark grey), over the alternative's
+// roads. When something lies beyond the limit in either network (see
+// BeyondLimit) the legend says so: those areas are not compared. See
+// DiffWithin and Classify for the classes. Fill both grids to at least
+// opt.LimitMinutes (isochrone.FillOptions.MaxSeconds = 60 * limit): a grid
+// filled less leaves cells unreached that are within the limit, and the map
+// cannot tell.
 func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps []float64, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
 	opt.defaults()
-	diff, err := Diff(base, alt)
+	diff, err := DiffWithin(base, alt, opt.LimitMinutes)
 	if err != nil {
 		return nil, render.FontInfo{}, err
 	}
@@ -158,22 +174,44 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	if bounds == ([4]float64{}) {
 		bounds = [4]float64{diff.MinLon, diff.MinLat, diff.MinLon + float64(diff.W-1)*diff.DLon, diff.MinLat + float64(diff.H-1)*diff.DLat}
 	}
-	// classes: losses (negative) and gains (positive) by the step edges
+	c := Classify(diff, steps)
+	areas, legend := diffLayers(c, opt.LimitMinutes, BeyondLimit(base, alt, opt.LimitMinutes) > 0)
+	lines := append(RoadLines(g, bounds), opt.Extra...)
+	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
+	return m.Draw(areas, lines, PlaceLabels(ps, bounds), legend)
+}
+
+// Colours of the classes of a difference map that are neither gains nor
+// losses: outside the red-blue palette and told apart by lightness too.
+var (
+	newlyReachedColour    = color.RGBA{0x1b, 0x9e, 0x77, 0xff} // green
+	noLongerReachedColour = color.RGBA{0x40, 0x40, 0x40, 0xff} // dark grey
+)
+
+// diffLayers returns the areas (losses, gains by increasing step, then the
+// two reach classes) and the legend of a difference map; beyond adds the
+// note that some areas lie beyond the limit.
+func diffLayers(c DiffClasses, limitMinutes float64, beyond bool) ([]render.Area, []render.LegendItem) {
+	steps := c.Steps
 	pal := render.Diverging(2*len(steps) + 1)
+	mid := len(steps)
 	var areas []render.Area
 	var legend []render.LegendItem
-	mid := len(steps)
-	// gains: cells saving >= steps[k]; losses: cells losing >= steps[k]
-	gains, losses := DiffBands(diff, steps)
 	for k := range steps {
-		for _, poly := range losses[k].Polygons {
+		for _, poly := range c.Losses[k].Polygons {
 			areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(pal[mid-k-1], 0.6)})
 		}
 	}
 	for k := range steps {
-		for _, poly := range gains[k].Polygons {
+		for _, poly := range c.Gains[k].Polygons {
 			areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(pal[mid+k+1], 0.6)})
 		}
+	}
+	for _, poly := range c.NewlyReached {
+		areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(newlyReachedColour, 0.6)})
+	}
+	for _, poly := range c.NoLongerReached {
+		areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(noLongerReachedColour, 0.6)})
 	}
 	for k := len(steps) - 1; k >= 0; k-- {
 		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid+k+1], 0.6), Text: fmt.Sprintf("saves ≥ %g min", steps[k])})
@@ -181,63 +219,15 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	for k := 0; k < len(steps); k++ {
 		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid-k-1], 0.6), Text: fmt.Sprintf("loses ≥ %g min", steps[k])})
 	}
-	lines := append(RoadLines(g, bounds), opt.Extra...)
-	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
-	return m.Draw(areas, lines, PlaceLabels(ps, bounds), legend)
-}
-
-// Diff returns a grid of seconds saved (base - alt) where both are reached;
-// where only the alternative reaches a cell the saving is counted as +Inf
-// (newly reached), where only the base does, -Inf (no longer reached).
-func Diff(base, alt *isochrone.Grid) (*isochrone.Grid, error) {
-	if base.W != alt.W || base.H != alt.H || base.MinLon != alt.MinLon || base.MinLat != alt.MinLat || base.DLon != alt.DLon || base.DLat != alt.DLat {
-		return nil, fmt.Errorf("grids do not align: %dx%d vs %dx%d", base.W, base.H, alt.W, alt.H)
+	within := ""
+	if limitMinutes > 0 && !math.IsInf(limitMinutes, 1) {
+		within = fmt.Sprintf(" within %g min", limitMinutes)
 	}
-	d := *base
-	d.T = make([]float32, len(base.T))
-	inf := float32(math.Inf(1))
-	for k := range d.T {
-		a, b := base.T[k], alt.T[k]
-		switch {
-		case a == inf && b == inf:
-			d.T[k] = float32(math.NaN())
-		case a == inf:
-			d.T[k] = inf
-		case b == inf:
-			d.T[k] = -inf
-		default:
-			d.T[k] = a - b
-		}
+	legend = append(legend,
+		render.LegendItem{Color: render.Fade(newlyReachedColour, 0.6), Text: "newly reached" + within},
+		render.LegendItem{Color: render.Fade(noLongerReachedColour, 0.6), Text: "no longer reached" + within})
+	if beyond {
+		legend = append(legend, render.LegendItem{Text: fmt.Sprintf("beyond %g min in both: not compared", limitMinutes)})
 	}
-	return &d, nil
-}
-
-// DiffBands returns, for each step (minutes), the areas saving at least
-// that much (gains) and losing at least that much (losses) in a Diff grid.
-func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone.Band) {
-	for _, m := range steps {
-		gains = append(gains, isochrone.Band{Minutes: m, Polygons: isochrone.Contour(thresholdGrid(diff, float32(m*60)), 0)})
-		losses = append(losses, isochrone.Band{Minutes: m, Polygons: isochrone.Contour(thresholdGrid(diff, -float32(m*60)), 0)})
-	}
-	return gains, losses
-}
-
-// thresholdGrid makes a grid whose "reached" cells (<= 0) are those where
-// the saving is at least s (s > 0) or the loss at least -s (s < 0), so that
-// isochrone.Contour draws them.
-func thresholdGrid(diff *isochrone.Grid, s float32) *isochrone.Grid {
-	g := *diff
-	g.T = make([]float32, len(diff.T))
-	inf := float32(math.Inf(1))
-	for k, v := range diff.T {
-		switch {
-		case v != v: // NaN: reached by neither
-			g.T[k] = inf
-		case s > 0 && v >= s, s < 0 && v <= s:
-			g.T[k] = -1
-		default:
-			g.T[k] = inf
-		}
-	}
-	return &g
+	return areas, legend
 }

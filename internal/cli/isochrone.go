@@ -201,6 +201,9 @@ and ramps give no access to the land beside them.
 				if err := writeAtomic(gridPath, write); err != nil {
 					return err
 				}
+				if err := writeAtomic(isochrone.PRJName(gridPath), isochrone.WritePRJ); err != nil {
+					return err
+				}
 			}
 			if pngPath != "" {
 				verb := "from"

@@ -41,6 +41,9 @@ func TestIsochroneCommand(t *testing.T) {
 	if !strings.HasPrefix(read(t, dir, "grid.asc"), "ncols ") {
 		t.Error("no ASCII grid written")
 	}
+	if !strings.HasPrefix(read(t, dir, "grid.prj"), `GEOGCS["GCS_WGS_1984"`) {
+		t.Error("no .prj written beside the grid")
+	}
 	// Inbound to the nearest place of a kind, from the places the extract holds.
 	code, _, stderr = run(t, "isochrone", "--graph", monaco, "--to", "town", "--minutes", "10", "-o", out)
 	if code != 0 {
