@@ -20,6 +20,9 @@ type Study struct {
 	// ControlLinesCRS is the coordinate system of those files: wgs84
 	// (default), gcj02 or bd09.
 	ControlLinesCRS string `mapstructure:"control_lines_crs"`
+	// MinExpresswayKm: an entrance must lead into at least this many km of
+	// controlled-access road (default: places' default, 5 km).
+	MinExpresswayKm float64 `mapstructure:"min_expressway_km"`
 	// RoadWidthM is the land a new road takes, for green area taken (default 30).
 	RoadWidthM   float64        `mapstructure:"road_width_m"`
 	Isochrones   Isochrones     `mapstructure:"isochrones"`

@@ -12,21 +12,24 @@ echo "== 1. build the Delaware graph"
 "$bin" build "$out/delaware-latest.osm.pbf" -o "$out/delaware.graph" --ch
 
 echo "== 2. places: county towns, HSR station (named in demo/places.yaml), expressway entrances"
-"$bin" places --graph "$out/delaware.graph" --places demo/places.yaml -o "$out/places.csv"
+"$bin" places --graph "$out/delaware.graph" --places demo/places.yaml --min-expressway-km 4 -o "$out/places.csv"
 
 echo "== 3. access: each town to the HSR station, the expressway and a trunk road"
-"$bin" access --graph "$out/delaware.graph" --places demo/places.yaml -o "$out/access.csv" --json "$out/access.json"
+"$bin" access --graph "$out/delaware.graph" --places demo/places.yaml --min-expressway-km 4 -o "$out/access.csv" --json "$out/access.json"
 
 echo "== 4. isochrones to the HSR station and to the nearest expressway entrance"
-"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --to hsr_station \
+"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --min-expressway-km 4 --to hsr_station \
     -o "$out/to-hsr.geojson" --png "$out/to-hsr.png" --grid "$out/to-hsr.tif"
-"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --to expressway_entrance \
+"$bin" isochrone --graph "$out/delaware.graph" --places demo/places.yaml --min-expressway-km 4 --to expressway_entrance \
     -o "$out/to-entrance.geojson" --png "$out/to-entrance.png"
 
-echo "== 5. OD matrix: county seats to the HSR station"
+echo "== 5. population: residents per 250 m cell (2020 census county totals spread over the extract's settlements)"
+"$bin" population --study demo/study.yaml -o "$out/population.tif" --png "$out/population.png" --csv "$out/population-by-area.csv"
+
+echo "== 6. OD matrix: county seats to the HSR station"
 "$bin" matrix --graph "$out/delaware.graph" --from demo/towns.csv --to demo/hsr.csv -o "$out/towns-to-hsr.csv"
 
-echo "== 6. the study: base and five fast-road alternatives"
+echo "== 7. the study: base and five fast-road alternatives"
 "$bin" check demo/study.yaml > "$out/check.txt"
 "$bin" compare demo/study.yaml -o "$out/study"
 

@@ -397,7 +397,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			continue
 		}
 		name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
-		data, err := render2(func(w io.Writer) error { return writeDiffGeoJSON(w, tgt.base, tgt.alt) })
+		data, err := render2(func(w io.Writer) error { return writeDiffGeoJSON(w, tgt.base, tgt.alt, opt.LimitMinutes) })
 		if err != nil {
 			return err
 		}
@@ -407,7 +407,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 				return err
 			}
 			title := fmt.Sprintf("%s: minutes saved to the nearest %s", o.Name, map[string]string{"hsr": "HSR station", "entrance": "expressway entrance"}[tgt.key])
-			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, report.MapOptions{Title: title, LegendTitle: "Against today", Font: opt.Font, Extra: extra})
+			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, report.MapOptions{Title: title, LegendTitle: "Against today", Font: opt.Font, Extra: extra, LimitMinutes: opt.LimitMinutes})
 			if err := out.addPNG(name+".png", img, fi, err); err != nil {
 				return err
 			}
@@ -476,23 +476,29 @@ func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 	return out
 }
 
-// writeDiffGeoJSON writes the areas saving (kind gain) or losing (kind loss)
-// at least each DiffSteps minutes.
-func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid) error {
-	d, err := report.Diff(base, alt)
+// writeDiffGeoJSON writes the classes of a difference against the base:
+// areas saving (gain) or losing (loss) at least each DiffSteps minutes
+// among the cells both networks reach within the limit, and the areas newly
+// reached and no longer reached, which are never gains or losses.
+func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid, limit float64) error {
+	d, err := report.DiffWithin(base, alt, limit)
 	if err != nil {
 		return err
 	}
-	gains, losses := report.DiffBands(d, DiffSteps)
-	bands := append(gains, losses...)
-	var kinds []string
-	for range gains {
-		kinds = append(kinds, "gain")
+	c := report.Classify(d, DiffSteps)
+	var bands []isochrone.Band
+	var props []map[string]any
+	for _, b := range c.Gains {
+		bands = append(bands, b)
+		props = append(props, map[string]any{"change": "gain", "meaning": fmt.Sprintf("reached in both within %g min; saves at least %g minutes against the base", limit, b.Minutes)})
 	}
-	for range losses {
-		kinds = append(kinds, "loss")
+	for _, b := range c.Losses {
+		bands = append(bands, b)
+		props = append(props, map[string]any{"change": "loss", "meaning": fmt.Sprintf("reached in both within %g min; loses at least %g minutes against the base", limit, b.Minutes)})
 	}
-	return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any {
-		return map[string]any{"change": kinds[i], "meaning": fmt.Sprintf("%s of at least %g minutes against the base", kinds[i], bands[i].Minutes)}
-	})
+	bands = append(bands, isochrone.Band{Polygons: c.NewlyReached}, isochrone.Band{Polygons: c.NoLongerReached})
+	props = append(props,
+		map[string]any{"change": "newly_reached", "meaning": fmt.Sprintf("reached within %g min by the alternative only", limit)},
+		map[string]any{"change": "no_longer_reached", "meaning": fmt.Sprintf("reached within %g min by the base only", limit)})
+	return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return props[i] })
 }

@@ -71,6 +71,10 @@ func (s *Study) Region() []string {
 	return out
 }
 
+// LeftOut is the residents the surface held outside the study region,
+// removed (call after Surface).
+func (s *Study) LeftOut() float64 { return s.leftOut }
+
 // clipRegion removes the residents outside the study region's counties and
 // records them (RegionLeftOut); a region county missing from the extract's
 // boundaries is an error naming it.

@@ -65,6 +65,12 @@ type Study struct {
 func Prepare(in Inputs) (*Study, error) {
 	s := &Study{Inputs: in, opt: places.DefaultOptions()}
 	s.opt.MinComponent = int32(in.Profile.MinComponentNodes)
+	if in.Spec.MinExpresswayKm != 0 {
+		s.opt.MinExpresswayKm = in.Spec.MinExpresswayKm
+		if err := s.opt.Validate(); err != nil {
+			return nil, ConfigError{fmt.Errorf("study %s: %w", in.Path, err)}
+		}
+	}
 	s.Controls = NewControls(in.Controls, in.Spec.RoadWidthM)
 	s.Results = make([]*scenarios.Result, len(in.Spec.Alternatives))
 	var errs []error

@@ -23,6 +23,7 @@ type placeFlags struct {
 	graph, extract, planner, profile string
 	noExtract, villages              bool
 	adminLevel                       int
+	minExpresswayKm                  float64
 }
 
 func (pf *placeFlags) add(f *pflag.FlagSet) {
@@ -33,6 +34,7 @@ func (pf *placeFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&pf.profile, "profile", "", "speed profile YAML (for an extract; checked against a graph file)")
 	f.IntVar(&pf.adminLevel, "admin-level", 6, "admin_level of the boundaries whose admin centres are towns (China: 6 = county; 0 = none)")
 	f.BoolVar(&pf.villages, "villages", false, "list place=village nodes as towns too")
+	f.Float64Var(&pf.minExpresswayKm, "min-expressway-km", places.DefaultOptions().MinExpresswayKm, "an entrance must lead into at least this many km of controlled-access road (shorter pieces, e.g. a motorway-tagged bridge, are listed and left out; 0 to 1000)")
 }
 
 // placeSet is what place detection produced.
@@ -96,6 +98,10 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 	opt := places.DefaultOptions()
 	opt.Villages = pf.villages
 	opt.MinComponent = int32(prof.MinComponentNodes)
+	opt.MinExpresswayKm = pf.minExpresswayKm
+	if err := opt.Validate(); err != nil {
+		return nil, usagef("%s: --%v", cmd, err)
+	}
 	detected, notes := places.Detect(g, feats, opt)
 	ps.notes = append(ps.notes, notes...)
 	ps.places = detected

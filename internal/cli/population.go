@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -18,23 +17,40 @@ import (
 	"github.com/fastroad/fastroad/crs"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
+	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/population"
 	"github.com/fastroad/fastroad/render"
 	"github.com/fastroad/fastroad/report"
+	"github.com/fastroad/fastroad/study"
 )
 
 func init() { register(populationCmd) }
 
 // readSettlements reads the settlements (boundaries, places, residential
-// land, buildings) of the extract behind the graph for the built-in
-// default. The osm-once branch wires it; until then it fails.
+// land, buildings) of the extract behind the graph (the --graph extract
+// itself, or the one named in the graph file's header next to it) for the
+// built-in default, in one read of the extract.
 var readSettlements = func(e *env, graphPath string, g *graph.Graph) (*population.Settlements, error) {
-	return nil, errors.New("built-in default needs the osm-once branch")
+	path, _, err := featureSource(&placeFlags{graph: graphPath})
+	if err != nil {
+		return nil, err
+	}
+	src, err := newExtractSource(e, path)
+	if err != nil {
+		return nil, err
+	}
+	opt := osm.ExtractOptions{NoGraph: true, Settlements: &osm.SettlementOptions{Buildings: true}}
+	ex, err := osm.ReadExtract(e.ctx, src.opener("settlements from", opt.Passes(osm.FormatPBF)), opt)
+	src.bar.done()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ex.Settlements, nil
 }
 
 // popFlags are the population command's settings.
 type popFlags struct {
-	graph, out, png, csv, crsName, property, title, font string
+	graph, study, out, png, csv, crsName, property, title, font string
 	sources, totals                                      []string
 	cell                                                 float64
 	adminLevel                                           int
@@ -66,6 +82,7 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	}
 	f := c.Flags()
 	f.StringVar(&pf.graph, "graph", "", "graph file from 'fastroad build', or an OSM extract; its box is the surface's")
+	f.StringVar(&pf.study, "study", "", "a study file: its population sources, population_totals, region and cell size (instead of --graph and the source flags)")
 	f.StringArrayVar(&pf.sources, "population", nil, "planner's source: .tif, .asc, .csv (points) or .geojson (polygons); repeatable, first wins per area")
 	f.Float64Var(&pf.cell, "cell", population.DefaultCellMetres, "surface cell size in metres (10 to 100000)")
 	f.StringVar(&pf.crsName, "crs", "wgs84", "coordinates of points and polygons sources: wgs84, gcj02 or bd09")
@@ -81,8 +98,11 @@ Map data © OpenStreetMap contributors (ODbL).`,
 }
 
 func runPopulation(e *env, pf *popFlags) error {
-	if pf.graph == "" {
-		return usagef("population: --graph is required")
+	if (pf.graph == "") == (pf.study == "") {
+		return usagef("population: give exactly one of --graph and --study")
+	}
+	if pf.study != "" && (len(pf.sources) > 0 || len(pf.totals) > 0) {
+		return usagef("population: with --study the sources and totals come from the study file (keys population and population_totals); drop --population and --total")
 	}
 	if pf.out == "" {
 		return usagef("population: -o pop.tif is required")
@@ -112,6 +132,24 @@ func runPopulation(e *env, pf *popFlags) error {
 			return usagef("population: --total %q: %s given twice", t, name)
 		}
 		totals[name] = n
+	}
+	if pf.study != "" {
+		st, err := prepareStudy(e, pf.study)
+		if err != nil {
+			return err
+		}
+		surf, err := st.Surface()
+		if err != nil {
+			return err
+		}
+		level := st.Spec.PopulationAdminLevel
+		if level == 0 {
+			level = population.DefaultAdminLevel
+		}
+		if region := st.Region(); len(region) > 0 {
+			defer fmt.Fprintf(e.stderr, "study region %s: %s residents outside it left out\n", strings.Join(region, ", "), fmtPop(st.LeftOut()))
+		}
+		return writePopulation(e, pf, st.Base.Graph, surf, st.Settlements, level)
 	}
 	prof, err := loadProfile("")
 	if err != nil {
@@ -151,18 +189,24 @@ func runPopulation(e *env, pf *popFlags) error {
 	}
 	opt := population.Options{Settlements: set, Totals: totals, AdminLevel: pf.adminLevel}
 	if set != nil {
-		opt.Roads = residentialRoads(g)
+		opt.Roads = study.RoadPieces(g)
 	}
 	if err := population.Build(surf, sources, opt); err != nil {
 		return usagef("population: %v", err)
 	}
+	return writePopulation(e, pf, g, surf, set, pf.adminLevel)
+}
+
+// writePopulation writes the surface, its .prj, the map and the CSV; all
+// are computed before anything is written.
+func writePopulation(e *env, pf *popFlags, g *graph.Graph, surf *population.Surface, set *population.Settlements, adminLevel int) error {
 	// Everything is computed before anything is written.
 	var tif, csvOut, pngOut bytes.Buffer
 	if err := population.WriteGeoTIFF(&tif, surf); err != nil {
 		return err
 	}
 	if pf.csv != "" {
-		if err := writeByArea(&csvOut, surf, set, pf.adminLevel); err != nil {
+		if err := writeByArea(&csvOut, surf, set, adminLevel); err != nil {
 			return err
 		}
 	}
@@ -218,7 +262,7 @@ func runPopulation(e *env, pf *popFlags) error {
 		}
 		fmt.Fprintln(e.stderr)
 	}
-	fmt.Fprintf(e.stderr, "surface %dx%d cells of %g m: %s residents; wrote %s\n", surf.W, surf.H, pf.cell, fmtPop(surf.Total()), pf.out)
+	fmt.Fprintf(e.stderr, "surface %dx%d cells: %s residents; wrote %s\n", surf.W, surf.H, fmtPop(surf.Total()), pf.out)
 	return nil
 }
 
@@ -250,26 +294,6 @@ func readPopulationSource(path string, box population.Box, sys crs.System, prop 
 		return src, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return src, nil, nil
-}
-
-// residentialRoads returns the graph's residential streets for the
-// settlement weights.
-func residentialRoads(g *graph.Graph) []population.RoadPiece {
-	var out []population.RoadPiece
-	var pts []graph.Point
-	for s := range g.Segments {
-		cl := g.Segments[s].Class
-		if cl != graph.Residential && cl != graph.LivingStreet {
-			continue
-		}
-		pts = g.Shape(pts[:0], int32(s))
-		line := make([][2]float64, len(pts))
-		for i, p := range pts {
-			line[i] = [2]float64{p.Lon, p.Lat}
-		}
-		out = append(out, population.RoadPiece{Class: cl.String(), Line: line})
-	}
-	return out
 }
 
 // writeByArea writes kind,name,residents,estimate,note rows: each source

@@ -221,29 +221,21 @@ func (st *studyFile) readPopulation(g *graph.Graph) ([]population.Source, error)
 				return nil, usagef("%s.crs: %v", key, err)
 			}
 		}
-		var src population.Source
-		var err error
-		switch {
-		case ps.Grid != "":
-			src.Name = filepath.Base(ps.Grid)
-			src.Grid, err = readPopulationGrid(ps.Grid, box)
-		case ps.Points != "":
-			src.Name = filepath.Base(ps.Points)
-			var data []byte
-			if data, err = os.ReadFile(ps.Points); err == nil {
-				src.Points, _, err = population.ParsePoints(ps.Points, data, sys)
-			}
-		default:
-			src.Name = filepath.Base(ps.Polygons)
-			prop := ps.Property
-			if prop == "" {
-				prop = "population"
-			}
-			var data []byte
-			if data, err = os.ReadFile(ps.Polygons); err == nil {
-				src.Polygons, err = population.ReadPolygons(ps.Polygons, data, prop, sys)
-			}
+		path := ps.Grid + ps.Points + ps.Polygons // exactly one is set
+		prop := ps.Property
+		if prop == "" {
+			prop = population.DefaultPopulationProperty
 		}
+		ext := strings.ToLower(filepath.Ext(path))
+		switch {
+		case ps.Grid != "" && !slices.Contains([]string{".tif", ".tiff", ".asc"}, ext):
+			return nil, usagef("%s.grid: %s: want a .tif, .tiff or .asc file", key, path)
+		case ps.Points != "" && ext != ".csv":
+			return nil, usagef("%s.points: %s: want a .csv file (lon,lat,population[,name])", key, path)
+		case ps.Polygons != "" && ext != ".geojson" && ext != ".json":
+			return nil, usagef("%s.polygons: %s: want a .geojson file", key, path)
+		}
+		src, _, err := readPopulationSource(path, box, sys, prop)
 		if err != nil {
 			return nil, usagef("%s: %v", key, err)
 		}
@@ -340,28 +332,4 @@ file, the alternative, the edit's number and the key. Nothing is written.`,
 			return nil
 		},
 	}
-}
-
-// readPopulationGrid reads a GeoTIFF (.tif, .tiff) or ESRI ASCII grid
-// (.asc) of residents per cell, cropped to box.
-func readPopulationGrid(path string, box population.Box) (*population.Raster, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".tif", ".tiff":
-		r, err := population.ReadGeoTIFF(data, box)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return r, nil
-	case ".asc":
-		r, err := population.ReadASC(data, box)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return r, nil
-	}
-	return nil, fmt.Errorf("%s: unknown grid type %q (want .tif, .tiff or .asc)", path, filepath.Ext(path))
 }
