@@ -59,6 +59,7 @@ type AssignOptions struct {
 // ODResult is what one OD's trips met on a network.
 type ODResult struct {
 	Reached  bool
+	Node     int32   // node where the trips joined the search tree (-1 if not reached)
 	Millis   uint32  // origin to destination
 	Metres   float64 // route length
 	VOC      float64 // CNY per vehicle along the route
@@ -128,6 +129,9 @@ func Assign(n *Network, d *Demand, opt AssignOptions) (*Flows, error) {
 	g := n.Graph
 	l := locate(n, d.Zones, opt.SnapMaxM)
 	f := &Flows{Network: n.Name, OD: make([]ODResult, len(d.ODs)), Notes: l.notes}
+	for i := range f.OD {
+		f.OD[i].Node = -1
+	}
 	nseg := len(g.Segments)
 	var mu sync.Mutex
 	var workers []*worker
@@ -252,7 +256,7 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 	w.nodes = w.nodes[:0]
 	w.parts = w.parts[:0]
 	for k, od := range ods {
-		res[k] = ODResult{}
+		res[k] = ODResult{Node: -1}
 		sn, ok := l.originSnap(od.Origin)
 		v, ms, part := int32(-1), uint32(graph.Inf), 0.0
 		if ok {
@@ -263,7 +267,7 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 		if v < 0 {
 			continue
 		}
-		res[k].Reached, res[k].Millis = true, ms
+		res[k].Reached, res[k].Millis, res[k].Node = true, ms, v
 		w.chain = w.chain[:0]
 		for u := v; w.stamp[u] != w.epoch; {
 			w.stamp[u] = w.epoch

@@ -31,7 +31,7 @@ func Savings(d *Demand, base, alt *Flows) []Saving {
 	type key struct{ dim, k string }
 	idx := map[key]int{}
 	var out []Saving
-	get := func(dim, k string) *Saving {
+	get := func(dim, k string) int {
 		kk := key{dim, k}
 		i, ok := idx[kk]
 		if !ok {
@@ -39,7 +39,7 @@ func Savings(d *Demand, base, alt *Flows) []Saving {
 			idx[kk] = i
 			out = append(out, Saving{Dimension: dim, Key: k})
 		}
-		return &out[i]
+		return i
 	}
 	get("total", "all")
 	for _, p := range d.Purposes {
@@ -73,7 +73,8 @@ func Savings(d *Demand, base, alt *Flows) []Saving {
 			if county == "" {
 				county = "(none)"
 			}
-			for _, s := range []*Saving{get("total", "all"), get("purpose", pd.Name), get("county", county), get("area", area)} {
+			for _, j := range [...]int{get("total", "all"), get("purpose", pd.Name), get("county", county), get("area", area)} {
+				s := &out[j]
 				s.Vehicles += x.Vehicles
 				s.VehHours += x.VehHours
 				s.PersonHours += x.PersonHours
