@@ -75,6 +75,7 @@ func (c Config) Assumptions() []Assumption {
 		}
 		if name == PurposeGravity && len(p.OD) == 0 {
 			add(k+"deterrence", p.Deterrence, dp.Deterrence, "")
+			add(k+"max_minutes", f(p.MaxMinutes), f(dp.MaxMinutes), "")
 			if p.TargetMeanMinutes > 0 {
 				add(k+"target_mean_minutes", f(p.TargetMeanMinutes), "", "")
 			} else if p.Deterrence == "power" {

@@ -113,6 +113,10 @@ type Purpose struct {
 	Beta              float64 `mapstructure:"beta"`
 	Alpha             float64 `mapstructure:"alpha"`
 	TargetMeanMinutes float64 `mapstructure:"target_mean_minutes"`
+	// MaxMinutes (gravity only): zone pairs farther apart on the base
+	// network exchange no trips (0 = no cut-off). It bounds each
+	// assignment search to the zones within reach.
+	MaxMinutes float64 `mapstructure:"max_minutes"`
 
 	// ODFile names the planner's OD CSV (from,to,trips_per_day, person
 	// trips); the caller reads it with ParseOD into OD. A non-empty OD
@@ -158,7 +162,7 @@ func DefaultConfig() Config {
 			PurposeExpressway: {Rate: 6, CarShare: 0.8, Occupancy: 1.8, ValueOfTime: 30},
 			PurposeCountySeat: {Rate: 24, CarShare: 0.4, Occupancy: 1.5, ValueOfTime: 20, Destination: "own"},
 			PurposeCentre:     {Rate: 6, CarShare: 0.5, Occupancy: 1.6, ValueOfTime: 20},
-			PurposeGravity:    {Rate: 100, CarShare: 0.3, Occupancy: 1.3, ValueOfTime: 15, Deterrence: "exp", Beta: 0.1, Alpha: 2},
+			PurposeGravity:    {Rate: 100, CarShare: 0.3, Occupancy: 1.3, ValueOfTime: 15, Deterrence: "exp", Beta: 0.1, Alpha: 2, MaxMinutes: 90},
 		},
 		Elastic: Elastic{Elasticity: -0.5},
 		VOC: map[string]float64{
@@ -315,6 +319,9 @@ func (p Purpose) validate(key, name string) error {
 			return err
 		}
 		if err := checkRange(key+".alpha", p.Alpha, 0, 10, "0..10"); err != nil {
+			return err
+		}
+		if err := checkRange(key+".max_minutes", p.MaxMinutes, 0, 1440, "0 (no cut-off) or up to 1440 minutes"); err != nil {
 			return err
 		}
 		if err := checkRange(key+".target_mean_minutes", p.TargetMeanMinutes, 0, 600, "0 (no calibration) or up to 600 minutes"); err != nil {

@@ -107,39 +107,30 @@ func CalibrateGravity(P, A, t []float64, deterrence string, target float64) (par
 }
 
 // zoneTimes measures the n x n zone-to-zone times in minutes on l's graph
-// (NaN when unreachable), one outbound search per zone, in parallel.
+// (NaN when unreachable or not placed) with graph.Matrix: a contraction
+// hierarchy when the graph carries one, else one search per zone.
 func zoneTimes(l *located, workers int) []float64 {
 	n := len(l.zone)
 	t := make([]float64, n*n)
 	for i := range t {
 		t[i] = math.NaN()
 	}
-	var targets []int32
-	for j := range l.zone {
-		if l.zoneOK[j] {
-			targets = l.g.Ends(targets, l.zone[j])
+	var idx []int
+	var snaps []graph.Snap
+	for i := range l.zone {
+		if l.zoneOK[i] {
+			idx = append(idx, i)
+			snaps = append(snaps, l.zone[i])
 		}
 	}
-	type ws struct {
-		s     *graph.Search
-		seeds []graph.Seed
-	}
-	parallel(n, workers, func() any { s := graph.NewSearch(l.g); s.NoPaths = true; return &ws{s: s} }, func(w any, i int) {
-		x := w.(*ws)
-		if !l.zoneOK[i] {
-			return
-		}
-		x.seeds = l.g.Seeds(x.seeds[:0], l.zone[i], graph.Outbound)
-		x.s.Run(graph.Outbound, x.seeds, graph.Stop{Targets: targets})
-		for j := range l.zone {
-			if !l.zoneOK[j] {
-				continue
-			}
-			if ms := l.g.TimeAt(x.s, l.zone[j]); ms != graph.Inf {
+	m := graph.Matrix(l.g, snaps, snaps, workers)
+	for a, i := range idx {
+		for b, j := range idx {
+			if ms := m[a][b]; ms != graph.Inf {
 				t[i*n+j] = float64(ms) / 60000
 			}
 		}
-	})
+	}
 	return t
 }
 
@@ -154,6 +145,13 @@ func (d *Demand) addGravity(pi int, l *located, p Purpose, veh, daily float64) e
 		}
 	}
 	t := zoneTimes(l, 0)
+	if p.MaxMinutes > 0 {
+		for k, x := range t {
+			if x > p.MaxMinutes {
+				t[k] = math.NaN()
+			}
+		}
+	}
 	det := p.Deterrence
 	if det == "" {
 		det = "exp"
