@@ -50,14 +50,14 @@ func ParseOD(r io.Reader) ([]ODRow, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
+		if err != nil { // FieldPos may only be called after a successful Read
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return nil, fmt.Errorf("line %d: %w", pe.Line, pe.Err)
 			}
 			return nil, err
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(k string) string {
 			if i := col[k]; i < len(rec) {
 				return strings.TrimSpace(rec[i])
