@@ -55,32 +55,56 @@ func delawareStudy(tb testing.TB, nx, ny int) (Network, []Network, []Zone, Confi
 }
 
 // BenchmarkRunDelaware: the whole appraisal (demand with a gravity model,
-// six assignments of every purpose, indicators, sensitivity) on Delaware.
+// six assignments of every purpose, indicators, sensitivity) on Delaware,
+// at two zone sizes, and with a contraction hierarchy on the base graph
+// (as the demo's graph file carries one) for the gravity model's times.
 func BenchmarkRunDelaware(b *testing.B) {
-	base, alts, zones, cfg := delawareStudy(b, 17, 27)
-	b.ReportAllocs()
-	b.ResetTimer()
-	var r *Result
-	for i := 0; i < b.N; i++ {
-		var err error
-		r, err = Run(base, alts, zones, cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	t := r.Timing
-	b.ReportMetric(float64(len(zones)), "zones")
-	b.ReportMetric(t.Demand.Seconds(), "demand-s")
-	b.ReportMetric(t.Assign.Seconds(), "assign-wall-s")
-	b.ReportMetric(t.Search.Seconds(), "search-cpu-s")
-	b.ReportMetric(t.Accumulate.Seconds(), "accumulate-cpu-s")
-	b.ReportMetric(float64(r.Base.Searches), "searches/network")
-	if testing.Verbose() {
-		fmt.Printf("zones %d, searches per network %d, workers %d\n", len(zones), r.Base.Searches, r.Base.Workers)
-		for _, a := range r.Alternatives {
-			fmt.Printf("%-18s enpv %14.0f ebcr %6.3f eirr %7.4f %v veh-h/day %8.1f\n", a.Name, a.Indicators.ENPV, a.Indicators.EBCR, a.Indicators.EIRR, a.Indicators.EIRROK, a.Savings[0].VehHours)
-		}
+	for _, c := range []struct {
+		name   string
+		nx, ny int
+		ch     bool
+	}{
+		{"grid=12x20", 12, 20, false},
+		{"grid=17x27", 17, 27, false},
+		{"grid=17x27/ch", 17, 27, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			base, alts, zones, cfg := delawareStudy(b, c.nx, c.ny)
+			if c.ch {
+				gc := *base.Graph
+				gc.CH = graph.BuildCH(&gc)
+				base.Graph = &gc
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			var r *Result
+			for i := 0; i < b.N; i++ {
+				var err error
+				r, err = Run(base, alts, zones, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			t := r.Timing
+			b.ReportMetric(float64(len(zones)), "zones")
+			b.ReportMetric(t.Demand.Seconds(), "demand-s")
+			b.ReportMetric(t.Assign.Seconds(), "assign-wall-s")
+			b.ReportMetric(t.Search.Seconds(), "search-s")
+			b.ReportMetric(t.Accumulate.Seconds(), "accumulate-s")
+			b.ReportMetric(float64(r.Base.Searches), "searches/network")
+			if testing.Verbose() {
+				fmt.Printf("%s: zones %d, searches per network %d, workers %d\n", c.name, len(zones), r.Base.Searches, r.Base.Workers)
+				for _, p := range r.Demand {
+					fmt.Printf("  %-12s %-16s persons/day %9.0f vehicles/day %9.0f param %.4f mean %.1f min\n", p.Name, p.Model, p.PersonTrips, p.Vehicles, p.Param, p.MeanMinutes)
+				}
+				for _, a := range r.Alternatives {
+					fmt.Printf("  %-18s veh-h/day %8.1f person-h/day %8.1f veh-km/day %9.1f benefits/day %10.0f ENPV %14.0f EBCR %6.3f\n",
+						a.Name, a.Savings[0].VehHours, a.Savings[0].PersonHours, a.Savings[0].VehKm,
+						a.Savings[0].TimeCNY+a.Savings[0].VOCCNY+a.Savings[0].AccidentCNY, a.Indicators.ENPV, a.Indicators.EBCR)
+				}
+			}
+		})
 	}
 }
 

@@ -99,6 +99,10 @@ func TestRunHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var tb bytes.Buffer
+	if err := WriteTotalsCSV(&tb, "x", &Demand{Purposes: []PurposeDemand{}}, &Flows{}); err != nil || !strings.HasPrefix(tb.String(), "network,dimension,key,") {
+		t.Errorf("got totals %q %v", tb.String(), err)
+	}
 	if strings.Join(seen, ",") != "base,bypass-dear,bypass-cheap" {
 		t.Errorf("got flows for %v, want base and both alternatives in order", seen)
 	}

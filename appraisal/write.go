@@ -290,3 +290,13 @@ func (e *errWriter) str(s string) {
 		_, e.err = io.WriteString(e.w, s)
 	}
 }
+
+// WriteTotalsCSV writes a network's traffic per base-year day by purpose,
+// county and area of origin (Totals).
+func WriteTotalsCSV(w io.Writer, network string, d *Demand, f *Flows) error {
+	rows := [][]string{{"network", "dimension", "key", "vehicles_per_day", "veh_km_per_day", "veh_hours_per_day", "person_hours_per_day"}}
+	for _, t := range Totals(d, f) {
+		rows = append(rows, []string{network, t.Dimension, t.Key, num(t.Vehicles, 2), num(t.VehKm, 2), num(t.VehHours, 3), num(t.PersonHours, 3)})
+	}
+	return writeAll(w, rows)
+}
