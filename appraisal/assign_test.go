@@ -120,6 +120,10 @@ func TestAssignHand(t *testing.T) {
 					t.Errorf("od %d: got %.3f m, want %.3f", i, r.Metres, wantM[i])
 				}
 			}
+			// Vehicle-km a day: 100 x A's route + 50 x D's route.
+			if tot := Totals(d, f); math.Abs(tot[0].VehKm-(100*wantM[0]+50*wantM[1])/1000) > 1e-9 || tot[0].Vehicles != 150 {
+				t.Errorf("got totals %+v, want %.4f veh-km and 150 vehicles", tot[0], (100*wantM[0]+50*wantM[1])/1000)
+			}
 		})
 	}
 }

@@ -199,8 +199,8 @@ func NewRoadAADT(n *Network, f *Flows, factor float64) []RoadAADT {
 	return out
 }
 
-// Totals sums a network's traffic per base-year day by purpose, county
-// and area of the origin.
+// Total is a network's traffic per base-year day for one purpose, county
+// or area of origin (Dimension "total" for everything).
 type Total struct {
 	Dimension, Key string
 	Vehicles       float64
