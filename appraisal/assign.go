@@ -198,7 +198,10 @@ func parent(g *graph.Graph, a int32) (x int32, slot int32, s int32) {
 // metres of its own segment driven before that node.
 func inboundEnd(g *graph.Graph, s *graph.Search, sn graph.Snap) (int32, uint32, float64) {
 	if v := g.OnNode(sn); v >= 0 {
-		return v, s.Time(v), 0
+		if t := s.Time(v); t != graph.Inf {
+			return v, t, 0
+		}
+		return -1, graph.Inf, 0
 	}
 	seg := &g.Segments[sn.Seg]
 	best, node, part := uint64(graph.Inf), int32(-1), 0.0

@@ -157,3 +157,25 @@ func TestAssignElastic(t *testing.T) {
 		t.Errorf("got %g on the bypass, want D's %g", af.Fwd[s], af.OD[1].Vehicles)
 	}
 }
+
+// No entrance at all: every trip is unreached, nothing is loaded, and the
+// savings leave those trips out.
+func TestAssignNoDestination(t *testing.T) {
+	n := &Network{Name: "base", Graph: handGraph(t, false)}
+	d, err := BuildDemand(n, handZones(), expresswayOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := Assign(n, d, AssignOptions{})
+	if f.Unreached != 150 || f.Delivered != 0 {
+		t.Errorf("got %g unreached %g delivered, want 150 and 0", f.Unreached, f.Delivered)
+	}
+	for s := range n.Graph.Segments {
+		if f.AADT(int32(s)) != 0 {
+			t.Errorf("segment %d: got %g vehicles, want 0", s, f.AADT(int32(s)))
+		}
+	}
+	if s := Savings(d, f, f); s[0].Vehicles != 0 {
+		t.Errorf("got %g vehicles counted, want 0", s[0].Vehicles)
+	}
+}
