@@ -172,3 +172,37 @@ func TestDelawareConservation(t *testing.T) {
 	t.Logf("%d zones, %d entrances: %.0f vehicles/day, %.0f veh-km, %d searches, search %v, accumulate %v",
 		len(zones), len(n.Places.Entrances), sent, vkmOD, f.Stats.Searches, f.Stats.Search, f.Stats.Accumulate)
 }
+
+// The flows do not depend on the number of workers or their schedule: the
+// fixed-point sums make them identical to the bit.
+func TestDelawareDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the Delaware extract")
+	}
+	g := loadDelaware(t)
+	n := &Network{Name: "base", Graph: g, Places: delawarePlaces(g)}
+	cfg := DefaultConfig()
+	d, err := BuildDemand(n, delawareZones(g, 5, 8), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref *Flows
+	for _, w := range []int{1, 3} {
+		f, err := Assign(n, d, AssignOptions{Workers: w, VOC: classCosts(cfg.VOC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = f
+			continue
+		}
+		for s := range f.Fwd {
+			if f.Fwd[s] != ref.Fwd[s] || f.Bwd[s] != ref.Bwd[s] {
+				t.Fatalf("segment %d: got %g/%g with %d workers, %g/%g with 1", s, f.Fwd[s], f.Bwd[s], w, ref.Fwd[s], ref.Bwd[s])
+			}
+		}
+		if f.Delivered != ref.Delivered || len(d.Groups) < 20 {
+			t.Errorf("got %g delivered with %d workers, %g with 1 (%d groups)", f.Delivered, w, ref.Delivered, len(d.Groups))
+		}
+	}
+}

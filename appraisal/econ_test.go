@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -120,5 +121,28 @@ func TestRuleOfAHalf(t *testing.T) {
 	s := Savings(d, base, &Flows{OD: []ODResult{alt}})
 	if s[0].TimeCNY != 2250 || s[0].VehHours != 75 {
 		t.Errorf("got %g CNY %g veh-h a day, want 2250 and 75 ((1 - 0.5) x 150)", s[0].TimeCNY, s[0].VehHours)
+	}
+}
+
+// Growth by period: 10 % a year in 2025 and 2026, 0 afterwards, 3 % outside
+// the periods before 2025: 2027 carries 1.1 x 1.1 = 1.21 times the trips of
+// 2025, and so does 2030; 2024 carried 1/1.03.
+func TestGrowthPeriods(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Growth = Growth{Rate: 0.03, Periods: []GrowthPeriod{{From: 2025, To: 2026, Rate: 0.1}, {From: 2027, To: 2060, Rate: 0}}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		year int
+		want float64
+	}{{2025, 1}, {2026, 1.1}, {2027, 1.21}, {2030, 1.21}, {2024, 1 / 1.03}} {
+		if got := cfg.GrowthFactor(tt.year); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%d: got %g want %g", tt.year, got, tt.want)
+		}
+	}
+	cfg.Growth.Periods = append(cfg.Growth.Periods, GrowthPeriod{From: 2026, To: 2028, Rate: 0.01})
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "appraisal.growth.periods[2]: 2026..2028: want no overlap with growth.periods[0]") {
+		t.Errorf("got %v, want an overlap error naming both periods", err)
 	}
 }
