@@ -7,7 +7,9 @@ import (
 
 // Assumption is one value an appraisal used, with where it comes from.
 type Assumption struct {
-	Key, Value, Source string
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
 }
 
 // Sources of the defaults that have one; every other default is printed

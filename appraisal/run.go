@@ -9,12 +9,13 @@ import (
 
 // RoadAADT is one new or upgraded road's opening-year traffic.
 type RoadAADT struct {
-	WayID     int64
-	Name, Ref string
-	Class     string
-	Km        float64
-	AADTMax   float64 // opening-year vehicles per day, busiest segment
-	AADTMean  float64 // opening-year vehicles per day, length-weighted
+	WayID    int64   `json:"way_id"`
+	Name     string  `json:"name"`
+	Ref      string  `json:"ref"`
+	Class    string  `json:"class"` // class of its longest segment
+	Km       float64 `json:"km"`
+	AADTMax  float64 `json:"aadt_max"`  // opening-year vehicles per day, busiest segment
+	AADTMean float64 `json:"aadt_mean"` // opening-year vehicles per day, length-weighted
 }
 
 // AltResult is one alternative's appraisal.

@@ -194,7 +194,7 @@ func WriteAppraisalJSON(w io.Writer, r *Result) error {
 			FirstYearReturn: round(in.FirstYearReturn, 6), PVCosts: round(in.PVCosts, 2), PVBenefits: round(in.PVBenefits, 2),
 			Construction: round(a.Construction, 2), SwitchCostPct: round(in.SwitchCostPct, 2), SwitchBenefitPct: round(in.SwitchBenefitPct, 2),
 			VehHoursPerDay: round(a.Savings[0].VehHours, 2), PersonHoursDay: round(a.Savings[0].PersonHours, 2),
-			VehKmPerDay: round(a.Savings[0].VehKm, 2), NewRoads: a.NewRoads}
+			VehKmPerDay: round(a.Savings[0].VehKm, 2), NewRoads: append([]RoadAADT{}, a.NewRoads...)} // a copy: rounded below
 		if in.PaybackYear != 0 {
 			y := in.PaybackYear
 			j.PaybackYear = &y
