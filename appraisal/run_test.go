@@ -300,3 +300,24 @@ func TestAssumptions(t *testing.T) {
 		t.Errorf("got %+v, want assumption", a)
 	}
 }
+
+func TestDefaultKeys(t *testing.T) {
+	k := DefaultKeys()
+	for key, want := range map[string]any{
+		"discount_rate":                    0.08,
+		"operation_years":                  20,
+		"purposes.hsr.car_share":           0.5,
+		"purposes.gravity.max_minutes":     90.0,
+		"purposes.county_seat.destination": "own",
+		"vehicle_operating_cost.motorway":  0.9,
+		"growth.rate":                      0.03,
+		"elastic.enabled":                  false,
+	} {
+		if got, ok := k[key]; !ok || got != want {
+			t.Errorf("%s: got %v (%v) want %v", key, got, ok, want)
+		}
+	}
+	if _, ok := k["purposes.hsr.od"]; ok {
+		t.Error("got the od rows as a key, want them left out (mapstructure:\"-\")")
+	}
+}
