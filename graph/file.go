@@ -132,6 +132,11 @@ func Encode(w io.Writer, g *Graph) error {
 	}
 	e.i32s(g.ShapeLon)
 	e.i32s(g.ShapeLat)
+	for i, s := range g.Strings {
+		if len(s) > MaxStringLen {
+			return fmt.Errorf("string %d (a name or ref) is %d bytes, more than the %d (1 MiB) a graph file holds", i, len(s), MaxStringLen)
+		}
+	}
 	for _, s := range g.Strings {
 		e.u32(uint32(len(s)))
 		e.bytes([]byte(s))
@@ -312,7 +317,7 @@ func Decode(r io.Reader) (*Graph, error) {
 	g.ShapeLat = readN(d, h.Shape, i32)
 	g.Strings = readN(d, h.NStrings, func() string {
 		n := d.u32()
-		if n > 1<<20 {
+		if n > MaxStringLen {
 			d.err = &FormatError{"string longer than 1 MiB"}
 			return ""
 		}
@@ -364,6 +369,12 @@ func Decode(r io.Reader) (*Graph, error) {
 			return nil, fmt.Errorf("contraction hierarchy section: %w", err)
 		}
 		g.CH = ch
+	}
+	if _, err := d.r.ReadByte(); err != io.EOF {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &FormatError{"trailing bytes after the graph (a file appended to or two files joined)"}
 	}
 	return g, nil
 }
