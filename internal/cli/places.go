@@ -113,6 +113,25 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 // featureSource decides which extract holds the features: --extract, the
 // --graph extract itself, or the extract named in the graph header when it
 // lies next to the graph file (implicit).
+// checkRegion refuses places of another region: when the extract has
+// towns and none of them lies within the graph's bounds (plus 20 km), the
+// extract and the graph cover different areas.
+func checkRegion(ps *placeSet) error {
+	towns := places.OfKind(ps.places, places.KindTown)
+	if len(towns) == 0 || ps.g.NumNodes() == 0 {
+		return nil
+	}
+	lo, hi := ps.g.Bounds()
+	const m = 0.2 // degrees, about 20 km
+	for _, t := range towns {
+		if t.Lon >= lo.Lon-m && t.Lon <= hi.Lon+m && t.Lat >= lo.Lat-m && t.Lat <= hi.Lat+m {
+			return nil
+		}
+	}
+	return fmt.Errorf("none of the %d towns lies within the road network's area (lon %.3f..%.3f, lat %.3f..%.3f): the extract and the graph cover different regions (first town: %s at %.4f,%.4f); give the extract the graph was built from",
+		len(towns), lo.Lon, hi.Lon, lo.Lat, hi.Lat, towns[0].Label(), towns[0].Lon, towns[0].Lat)
+}
+
 func featureSource(pf *placeFlags) (path string, implicit bool, err error) {
 	if pf.extract != "" {
 		return pf.extract, false, nil
@@ -205,11 +224,19 @@ duplicate ids are errors (exit 2).
 Map data © OpenStreetMap contributors (ODbL).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if out != "" && out != "-" {
+				if err := checkNotInput(out, pf.inputs()...); err != nil {
+					return err
+				}
+			}
 			ps, err := loadPlaces(e, "places", &pf)
 			if err != nil {
 				return err
 			}
-			if err := writeOut(e, out, func(w io.Writer) error { return writePlaces(w, ps.places) }); err != nil {
+			if err := checkRegion(ps); err != nil {
+				return err
+			}
+			if err := writeOut(e, out, pf.inputs(), func(w io.Writer) error { return writePlaces(w, ps.places) }); err != nil {
 				return err
 			}
 			reportPlaces(e, ps)
@@ -222,7 +249,12 @@ Map data © OpenStreetMap contributors (ODbL).`,
 }
 
 // writeOut writes to path atomically, or to standard output for "" or "-".
-func writeOut(e *env, path string, write func(io.Writer) error) error {
+// inputs lists the files a places, access or isochrone run reads.
+func (pf *placeFlags) inputs() []string {
+	return []string{pf.graph, pf.extract, pf.planner, pf.profile}
+}
+
+func writeOut(e *env, path string, inputs []string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		var b bytes.Buffer
 		if err := write(&b); err != nil {
@@ -231,7 +263,7 @@ func writeOut(e *env, path string, write func(io.Writer) error) error {
 		_, err := e.stdout.Write(b.Bytes())
 		return err
 	}
-	return writeAtomic(path, write)
+	return writeOutput(e, path, inputs, write)
 }
 
 // placesHeader is the header of places.csv.
