@@ -266,6 +266,9 @@ func (d *decoder) header() (Header, error) {
 		return h, &VersionError{Got: h.Version, Want: Version}
 	}
 	h.Flags = d.u32()
+	if d.err == nil && h.Flags&^knownFlags != 0 {
+		return h, &FormatError{fmt.Sprintf("unknown header flags %#x (written by a newer fastroad?)", h.Flags&^knownFlags)}
+	}
 	h.Nodes, h.Segments, h.Shape, h.NStrings = d.u64(), d.u64(), d.u64(), d.u64()
 	d.read(h.Meta.SourceSHA256[:])
 	d.read(h.Meta.ProfileHash[:])
@@ -288,6 +291,9 @@ func (d *decoder) header() (Header, error) {
 	}
 	return h, nil
 }
+
+// knownFlags are the header flag bits this version writes.
+const knownFlags = FlagCH
 
 // Decode reads a graph written by Encode, checking header, counts, indices
 // and checksums.
