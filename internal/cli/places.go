@@ -143,27 +143,34 @@ func featureSource(pf *placeFlags) (path string, implicit bool, err error) {
 	if !isG {
 		return pf.graph, false, nil
 	}
-	f, err := os.Open(pf.graph)
+	p, err := graphExtract(pf.graph, "pass --extract EXTRACT or --no-extract")
+	return p, err == nil, err
+}
+
+// graphExtract finds the extract a graph file was built from: the name in
+// its header, in the graph file's folder. fix says what the user can do
+// instead (a flag for places/access, a study key for check/compare).
+func graphExtract(graphPath, fix string) (string, error) {
+	f, err := os.Open(graphPath)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	defer f.Close()
 	h, err := graph.DecodeHeader(f)
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %w", pf.graph, err)
+		return "", fmt.Errorf("%s: %w", graphPath, err)
 	}
 	name := h.Meta.SourceName
 	if name == "" {
-		return "", false, usagef("%s does not name the extract it was built from; pass --extract EXTRACT or --no-extract", pf.graph)
+		return "", usagef("%s does not name the extract it was built from; %s", graphPath, fix)
 	}
-	p := filepath.Join(filepath.Dir(pf.graph), filepath.Base(name))
+	p := filepath.Join(filepath.Dir(graphPath), filepath.Base(name))
 	if _, err := os.Stat(p); err != nil {
-		return "", false, usagef("towns and stations come from an extract, and %s (the one %s was built from) is not in the graph file's directory; pass --extract EXTRACT or --no-extract", p, pf.graph)
+		return "", usagef("towns and stations come from an extract, and %s (the one %s was built from) is not in the graph file's directory; %s", p, graphPath, fix)
 	}
-	return p, true, nil
+	return p, nil
 }
 
-// readFeatures reads the features of an extract and its SHA-256.
 func readFeatures(e *env, path string, adminLevel int) (*osm.Features, []byte, error) {
 	src, err := newExtractSource(e, path)
 	if err != nil {

@@ -3,8 +3,8 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
