@@ -28,7 +28,7 @@ func (g *Graph) SnapPoints(ctx context.Context, pts []Point, opt SnapOptions, wo
 	if len(pts) == 0 {
 		return out, ctx.Err()
 	}
-	g.index() // build the index once, before the workers
+	ix := g.index() // built once, before the workers; read without the lock
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -51,7 +51,7 @@ func (g *Graph) SnapPoints(ctx context.Context, pts []Point, opt SnapOptions, wo
 					return
 				}
 				for i := i0; i < min(i0+chunk, len(pts)); i++ {
-					s, err := g.SnapPoint(pts[i], opt)
+					s, err := g.snapWith(ix, pts[i], opt)
 					if err != nil {
 						if i < errAt[w] {
 							errAt[w], errs[w] = i, err
