@@ -98,7 +98,13 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 	opt := places.DefaultOptions()
 	opt.Villages = pf.villages
 	opt.MinComponent = int32(prof.MinComponentNodes)
+	if err := e.ctx.Err(); err != nil {
+		return nil, err
+	}
 	detected, notes := places.Detect(g, feats, opt)
+	if err := e.ctx.Err(); err != nil {
+		return nil, err // detection has no context of its own (places is not ours to change): checked around it
+	}
 	ps.notes = append(ps.notes, notes...)
 	ps.places = detected
 	if pf.planner != "" {
