@@ -57,6 +57,17 @@ func (e *env) checkpoint(name string) error {
 // signalled records the signal that cancelled the run (0: none).
 var signalled atomic.Int32
 
+// sigName names the signals fastroad stops on.
+func sigName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
 // exitCode maps a signal to the shell's exit code: 128 + its number.
 func exitCode(sig syscall.Signal) int { return 128 + int(sig) }
 
@@ -76,7 +87,7 @@ func notifyContext(stderr io.Writer) (context.Context, func()) {
 			cancel()
 			select {
 			case s2 := <-ch:
-				fmt.Fprintf(stderr, "fastroad: %v again, exiting now\n", s2)
+				fmt.Fprintf(stderr, "fastroad: %s again, exiting now\n", sigName(s2.(syscall.Signal)))
 				os.Exit(exitCode(s2.(syscall.Signal)))
 			case <-done:
 			}
@@ -136,7 +147,7 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	}
 	err := root.ExecuteContext(ctx)
 	if sig := syscall.Signal(signalled.Load()); sig != 0 && err != nil {
-		fmt.Fprintf(stderr, "fastroad: interrupted by %v; no output was written or replaced, temporary files removed\n", sig)
+		fmt.Fprintf(stderr, "fastroad: interrupted by %s; no output was written or replaced, temporary files removed\n", sigName(sig))
 		if sig == syscall.SIGTERM || sig == syscall.SIGINT {
 			return exitCode(sig)
 		}
