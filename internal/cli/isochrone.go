@@ -227,8 +227,11 @@ and ramps give no access to the land beside them.
 			grid, err := isochrone.FillContext(e.ctx, g, s, fo)
 			var tl *isochrone.GridTooLargeError
 			if errors.As(err, &tl) {
-				return membudget.Check(tl.Bytes+g.MemoryBytes(), e.maxMemory,
-					fmt.Sprintf("the isochrone grid (%d x %d cells of %g m) with the graph", tl.W, tl.H, tl.CellMetres), "--max-memory (or a larger --cell)")
+				if err := membudget.Check(tl.Bytes+g.MemoryBytes(), e.maxMemory,
+					fmt.Sprintf("the isochrone grid (%d x %d cells of %g m) with the graph", tl.W, tl.H, tl.CellMetres), "--max-memory"); err != nil {
+					return fmt.Errorf("%w; a larger --cell needs less", err)
+				}
+				return err
 			}
 			if err != nil {
 				return err
