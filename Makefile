@@ -21,15 +21,16 @@ demo: build
 
 # Benchmarks; see BENCHMARKS.md for what each measures and the goals.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./places/ ./controllines/ ./render/ ./internal/cli/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./places/ ./controllines/ ./render/ ./internal/cli/ ./internal/outfile/
 
 # Short fuzz runs of every parser of user input.
 FUZZTIME ?= 15s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./graph/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./graph/
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchMatchesGonum$$' -fuzztime $(FUZZTIME) ./graph/
 	$(GO) test -run '^$$' -fuzz '^FuzzCHMatchesDijkstra$$' -fuzztime $(FUZZTIME) ./graph/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCH$$' -fuzztime $(FUZZTIME) ./graph/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCH$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./graph/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSize$$' -fuzztime $(FUZZTIME) ./internal/membudget/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMaxspeed$$' -fuzztime $(FUZZTIME) ./osm/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadXML$$' -fuzztime $(FUZZTIME) ./osm/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePoints$$' -fuzztime $(FUZZTIME) ./internal/cli/

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unicode/utf8"
 )
 
 // Piece is one road piece handed to the Builder: a run of a way between two
@@ -95,6 +96,7 @@ func (b *Builder) NodeIndex(key int64) (int32, bool) {
 }
 
 func (b *Builder) str(s string) uint32 {
+	s = clipString(s)
 	if i, ok := b.strIdx[s]; ok {
 		return i
 	}
@@ -298,4 +300,21 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	ng.components()
 	ng.snap = nil
 	return &ng
+}
+
+// MaxStringLen is the longest name or ref a graph keeps, in bytes (the file
+// format refuses longer strings). OSM allows tag values of 255 characters,
+// so only a broken or hostile extract reaches it.
+const MaxStringLen = 1 << 20
+
+// clipString cuts s to at most MaxStringLen bytes at a UTF-8 boundary.
+func clipString(s string) string {
+	if len(s) <= MaxStringLen {
+		return s
+	}
+	i := MaxStringLen
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
 }

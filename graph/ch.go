@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -185,6 +186,17 @@ type chContractor struct {
 // BuildCH contracts g into a hierarchy over its current weights. It is
 // deterministic and skips arcs of weight Inf.
 func BuildCH(g *Graph) *CH {
+	ch, _ := BuildCHContext(context.Background(), g)
+	return ch
+}
+
+// chCheckEvery is how many priority computations or contractions pass
+// between two looks at the context (a few milliseconds of work).
+const chCheckEvery = 1024
+
+// BuildCHContext is BuildCH that stops with ctx.Err() soon after ctx is
+// cancelled.
+func BuildCHContext(ctx context.Context, g *Graph) (*CH, error) {
 	n := g.NumNodes()
 	c := &chContractor{
 		out:   make([][]chArc, n),
@@ -211,11 +223,17 @@ func BuildCH(g *Graph) *CH {
 	prio := make([]uint32, n) // float32 bits; priorities are >= 0 so bits order as floats
 	queue := make([]uint64, 0, n)
 	for v := 0; v < n; v++ {
+		if v%chCheckEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		prio[v] = math.Float32bits(c.priority(int32(v)))
 		queue = chPush(queue, uint64(prio[v])<<32|uint64(v))
 	}
 	next := int32(0)
-	for len(queue) > 0 {
+	for pops := 0; len(queue) > 0; pops++ {
+		if pops%chCheckEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		var top uint64
 		top, queue = chPop(queue)
 		v := int32(uint32(top))
@@ -257,7 +275,7 @@ func BuildCH(g *Graph) *CH {
 	ch.Up = chFlatten(c.out, rank)
 	ch.Down = chFlatten(c.in, rank)
 	ch.derive()
-	return ch
+	return ch, nil
 }
 
 // chFlatten turns the frozen per-node lists into a CSR indexed by rank, arcs
@@ -592,24 +610,54 @@ func (c *CH) upward(w *chWork, seeds []Seed, first []uint32, arcs []uint64, sfir
 // goroutines (<= 0: GOMAXPROCS). It panics if g's node count differs from
 // c's.
 func (c *CH) Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
-	if g.NumNodes() != len(c.Rank) {
-		panic(fmt.Sprintf("graph: CH for %d nodes used with a graph of %d", len(c.Rank), g.NumNodes()))
-	}
 	out := make([][]uint32, len(from))
 	cells := make([]uint32, len(from)*len(to))
-	for i := range cells {
-		cells[i] = Inf
-	}
 	for i := range out {
 		out[i] = cells[i*len(to) : (i+1)*len(to) : (i+1)*len(to)]
 	}
-	if len(from) == 0 || len(to) == 0 {
-		return out
+	c.matrix(context.Background(), g, from, to, workers, max(len(from), 1),
+		func(i0, i1 int) [][]uint32 { return out[i0:i1] }, nil)
+	return out
+}
+
+// MatrixBlocks is Matrix that hands the rows to emit in blocks of at most
+// blockRows rows (emit gets the first row's index and the block, which it
+// must not keep: the next block reuses it), so memory is bounded by one
+// block whatever the matrix size. It stops with ctx.Err() soon after ctx is
+// cancelled, and with emit's error when emit fails.
+func (c *CH) MatrixBlocks(ctx context.Context, g *Graph, from, to []Snap, workers, blockRows int, emit func(first int, rows [][]uint32) error) error {
+	blockRows = max(1, min(blockRows, len(from)))
+	buf := make([][]uint32, blockRows)
+	cells := make([]uint32, blockRows*len(to))
+	for i := range buf {
+		buf[i] = cells[i*len(to) : (i+1)*len(to) : (i+1)*len(to)]
+	}
+	return c.matrix(ctx, g, from, to, workers, blockRows,
+		func(i0, i1 int) [][]uint32 { return buf[:i1-i0] }, emit)
+}
+
+// matrix fills rows (from rowsFor) block by block and passes each to emit.
+func (c *CH) matrix(ctx context.Context, g *Graph, from, to []Snap, workers, blockRows int, rowsFor func(i0, i1 int) [][]uint32, emit func(int, [][]uint32) error) error {
+	if g.NumNodes() != len(c.Rank) {
+		panic(fmt.Sprintf("graph: CH for %d nodes used with a graph of %d", len(c.Rank), g.NumNodes()))
+	}
+	if len(from) == 0 {
+		return nil
+	}
+	if len(to) == 0 {
+		for i0 := 0; i0 < len(from); i0 += blockRows {
+			i1 := min(i0+blockRows, len(from))
+			if emit != nil {
+				if err := emit(i0, rowsFor(i0, i1)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-
 	// Backward searches from the targets: bucket entries, one list per worker.
 	nw := min(workers, len(to))
 	ws := make([]*chWork, max(nw, min(workers, len(from))))
@@ -617,7 +665,7 @@ func (c *CH) Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
 		ws[i] = c.getWork()
 		ws[i].entries = ws[i].entries[:0]
 	}
-	c.parallel(nw, len(to), func(wk, j int) {
+	c.parallel(ctx, nw, len(to), func(wk, j int) {
 		w := ws[wk]
 		w.seeds = g.Seeds(w.seeds[:0], to[j], Inbound)
 		c.upward(w, w.seeds, c.Down.First, c.downPk, c.Up.First, c.upPk)
@@ -665,47 +713,75 @@ func (c *CH) Matrix(g *Graph, from, to []Snap, workers int) [][]uint32 {
 	}
 	b.first[0] = 0
 
-	// Forward searches from the origins, scanning buckets.
+	defer func() {
+		for _, v := range b.nodes {
+			b.slot[v] = -1
+		}
+		c.slots.Put(b)
+		for _, w := range ws {
+			c.work.Put(w)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Forward searches from the origins, scanning buckets, a block of rows
+	// at a time.
 	slot, first, items := b.slot, b.first, b.items
-	c.parallel(min(workers, len(from)), len(from), func(wk, i int) {
-		w := ws[wk]
-		w.seeds = g.Seeds(w.seeds[:0], from[i], Outbound)
-		c.upward(w, w.seeds, c.Up.First, c.upPk, c.Down.First, c.downPk)
-		row := out[i]
-		for _, x := range w.settled {
-			s := slot[int32(uint32(x))]
-			if s < 0 {
-				continue
+	for i0 := 0; i0 < len(from); i0 += blockRows {
+		i1 := min(i0+blockRows, len(from))
+		rows := rowsFor(i0, i1)
+		for _, row := range rows {
+			for j := range row {
+				row[j] = Inf
 			}
-			d := x >> 32
-			for _, it := range items[first[s]:first[s+1]] {
-				t := d + it>>32
-				if j := uint32(it); t < uint64(row[j]) {
-					row[j] = uint32(t)
+		}
+		c.parallel(ctx, min(workers, i1-i0), i1-i0, func(wk, k int) {
+			i := i0 + k
+			w := ws[wk]
+			w.seeds = g.Seeds(w.seeds[:0], from[i], Outbound)
+			c.upward(w, w.seeds, c.Up.First, c.upPk, c.Down.First, c.downPk)
+			row := rows[k]
+			for _, x := range w.settled {
+				s := slot[int32(uint32(x))]
+				if s < 0 {
+					continue
+				}
+				d := x >> 32
+				for _, it := range items[first[s]:first[s+1]] {
+					t := d + it>>32
+					if j := uint32(it); t < uint64(row[j]) {
+						row[j] = uint32(t)
+					}
 				}
 			}
+			for j := range to {
+				if to[j].Seg == from[i].Seg {
+					row[j] = min(row[j], g.Direct(from[i], to[j]))
+				}
+			}
+		})
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		for j := range to {
-			if to[j].Seg == from[i].Seg {
-				row[j] = min(row[j], g.Direct(from[i], to[j]))
+		if emit != nil {
+			if err := emit(i0, rows); err != nil {
+				return err
 			}
 		}
-	})
-
-	for _, v := range b.nodes {
-		b.slot[v] = -1
 	}
-	c.slots.Put(b)
-	for _, w := range ws {
-		c.work.Put(w)
-	}
-	return out
+	return nil
 }
 
-// parallel calls fn(worker, job) for jobs 0..n-1 on workers goroutines.
-func (c *CH) parallel(workers, n int, fn func(worker, job int)) {
+// parallel calls fn(worker, job) for jobs 0..n-1 on workers goroutines;
+// once ctx is cancelled no new job starts.
+func (c *CH) parallel(ctx context.Context, workers, n int, fn func(worker, job int)) {
 	if workers <= 1 {
 		for j := 0; j < n; j++ {
+			if j%64 == 0 && ctx.Err() != nil {
+				return
+			}
 			fn(0, j)
 		}
 		return
@@ -718,7 +794,7 @@ func (c *CH) parallel(workers, n int, fn func(worker, job int)) {
 			defer wg.Done()
 			for {
 				j := int(next.Add(1) - 1)
-				if j >= n {
+				if j >= n || (j%64 == 0 && ctx.Err() != nil) {
 					return
 				}
 				fn(wk, j)

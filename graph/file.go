@@ -132,6 +132,11 @@ func Encode(w io.Writer, g *Graph) error {
 	}
 	e.i32s(g.ShapeLon)
 	e.i32s(g.ShapeLat)
+	for i, s := range g.Strings {
+		if len(s) > MaxStringLen {
+			return fmt.Errorf("string %d (a name or ref) is %d bytes, more than the %d (1 MiB) a graph file holds", i, len(s), MaxStringLen)
+		}
+	}
 	for _, s := range g.Strings {
 		e.u32(uint32(len(s)))
 		e.bytes([]byte(s))
@@ -261,6 +266,9 @@ func (d *decoder) header() (Header, error) {
 		return h, &VersionError{Got: h.Version, Want: Version}
 	}
 	h.Flags = d.u32()
+	if d.err == nil && h.Flags&^knownFlags != 0 {
+		return h, &FormatError{fmt.Sprintf("unknown header flags %#x (written by a newer fastroad?)", h.Flags&^knownFlags)}
+	}
 	h.Nodes, h.Segments, h.Shape, h.NStrings = d.u64(), d.u64(), d.u64(), d.u64()
 	d.read(h.Meta.SourceSHA256[:])
 	d.read(h.Meta.ProfileHash[:])
@@ -283,6 +291,9 @@ func (d *decoder) header() (Header, error) {
 	}
 	return h, nil
 }
+
+// knownFlags are the header flag bits this version writes.
+const knownFlags = FlagCH
 
 // Decode reads a graph written by Encode, checking header, counts, indices
 // and checksums.
@@ -312,7 +323,7 @@ func Decode(r io.Reader) (*Graph, error) {
 	g.ShapeLat = readN(d, h.Shape, i32)
 	g.Strings = readN(d, h.NStrings, func() string {
 		n := d.u32()
-		if n > 1<<20 {
+		if n > MaxStringLen {
 			d.err = &FormatError{"string longer than 1 MiB"}
 			return ""
 		}
@@ -364,6 +375,12 @@ func Decode(r io.Reader) (*Graph, error) {
 			return nil, fmt.Errorf("contraction hierarchy section: %w", err)
 		}
 		g.CH = ch
+	}
+	if _, err := d.r.ReadByte(); err != io.EOF {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &FormatError{"trailing bytes after the graph (a file appended to or two files joined)"}
 	}
 	return g, nil
 }

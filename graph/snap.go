@@ -167,6 +167,11 @@ func (g *Graph) Snappable(s int32, opt *SnapOptions) bool {
 // SnapPoint places p on the nearest allowed segment. It returns a
 // *SnapError when none lies within opt.MaxDist.
 func (g *Graph) SnapPoint(p Point, opt SnapOptions) (Snap, error) {
+	return g.snapWith(g.index(), p, opt)
+}
+
+// snapWith is SnapPoint with the index already at hand (no lock).
+func (g *Graph) snapWith(ix *snapIndex, p Point, opt SnapOptions) (Snap, error) {
 	maxDist := opt.MaxDist
 	if maxDist <= 0 {
 		maxDist = 1000
@@ -174,7 +179,6 @@ func (g *Graph) SnapPoint(p Point, opt SnapOptions) (Snap, error) {
 	if math.IsNaN(p.Lon) || math.IsNaN(p.Lat) || p.Lon < -180 || p.Lon > 180 || p.Lat < -90 || p.Lat > 90 {
 		return Snap{}, fmt.Errorf("point %v: not a WGS-84 longitude,latitude", p)
 	}
-	ix := g.index()
 	proj := NewProjector(p)
 	cellM := ix.cell * math.Min(proj.pr.kx, proj.pr.ky) // metres covered by one cell, at least
 	cx := int(math.Floor((p.Lon - ix.minLon) / ix.cell))

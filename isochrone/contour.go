@@ -46,6 +46,7 @@ package isochrone
 // cell in a workspace that Bands reuses across thresholds.
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -199,12 +200,22 @@ func Contour(g *Grid, thresholdSeconds float64) []Polygon {
 // returns the bands in the same order. Bands of larger minutes contain those
 // of smaller minutes.
 func Bands(g *Grid, minutes []float64) []Band {
+	out, _ := BandsContext(context.Background(), g, minutes)
+	return out
+}
+
+// BandsContext is Bands that stops with ctx.Err() between bands once ctx
+// is cancelled (one band costs O(cells), well under a second at MaxCells).
+func BandsContext(ctx context.Context, g *Grid, minutes []float64) ([]Band, error) {
 	c := newContourer(g)
 	out := make([]Band, len(minutes))
 	for i, m := range minutes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		out[i] = Band{Minutes: m, Polygons: c.contour(m * 60)}
 	}
-	return out
+	return out, nil
 }
 
 func (c *contourer) contour(thr float64) []Polygon {

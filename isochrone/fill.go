@@ -1,7 +1,9 @@
 package isochrone
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 
 	"github.com/fastroad/fastroad/graph"
@@ -31,6 +33,10 @@ type FillOptions struct {
 	AccessKmh    float64 // off-road speed from a road to the land beside it; default 5 (walking)
 	AccessMetres float64 // farthest land from a road that counts as reached; default 500
 	MaxSeconds   float64 // ignore times beyond this (the largest band); default: no limit
+	// MaxBytes refuses a grid whose memory (BytesPerCell per cell) would
+	// exceed it, with a *GridTooLargeError before anything is allocated;
+	// 0: no limit beyond MaxCells.
+	MaxBytes int64
 	// Box fixes the grid's area (minLon, minLat, maxLon, maxLat) so that
 	// grids of several scenarios align cell for cell; zero: the box of what
 	// the search reached within MaxSeconds, plus AccessMetres.
@@ -54,12 +60,71 @@ func (o *FillOptions) defaults() {
 	}
 }
 
+// Ranges that Validate accepts (0 always means the default).
+const (
+	MinCellMetres   = 1.0     // finer cells add nothing to 100 m roads data
+	MaxCellMetres   = 10000.0 // coarser cells make a band a few squares
+	MaxAccessKmh    = 50.0    // off-road access faster than this is not access on foot or bike
+	MaxAccessMetres = 10000.0 // land farther than 10 km from every road is not reached by it
+)
+
+// Validate checks the options: NaN, infinite, negative (except
+// AccessMetres < 0, meaning no spreading) and out-of-range values are
+// errors naming the field and the allowed range.
+func (o FillOptions) Validate() error {
+	check := func(name string, v, lo, hi float64, unit string) error {
+		if v == 0 {
+			return nil
+		}
+		if !(v >= lo && v <= hi) {
+			return fmt.Errorf("%s %v is out of range (want %v to %v %s, or 0 for the default)", name, v, lo, hi, unit)
+		}
+		return nil
+	}
+	if err := check("cell size", o.CellMetres, MinCellMetres, MaxCellMetres, "m"); err != nil {
+		return err
+	}
+	if err := check("access speed", o.AccessKmh, 0.1, MaxAccessKmh, "km/h"); err != nil {
+		return err
+	}
+	if math.IsNaN(o.AccessMetres) || o.AccessMetres > MaxAccessMetres {
+		return fmt.Errorf("access distance %v is out of range (want 0 to %v m)", o.AccessMetres, MaxAccessMetres)
+	}
+	if math.IsNaN(o.MaxSeconds) || o.MaxSeconds < 0 {
+		return fmt.Errorf("time limit %v s: want 0 (none) or more", o.MaxSeconds)
+	}
+	return nil
+}
+
+// BytesPerCell is the memory a grid cell costs from Fill to Bands: the time
+// and the distance (float32 each), the contour's codes and marks, and
+// slack for the polygons.
+const BytesPerCell = 16
+
+// GridTooLargeError says that a grid would need more memory than
+// FillOptions.MaxBytes allows.
+type GridTooLargeError struct {
+	W, H         int
+	CellMetres   float64
+	Bytes, Limit int64
+}
+
+func (e *GridTooLargeError) Error() string {
+	return fmt.Sprintf("a grid of %d x %d cells of %v m needs about %d MB, more than the limit of %d MB", e.W, e.H, e.CellMetres, e.Bytes>>20, e.Limit>>20)
+}
+
 // ErrNothingReached is returned when the search reached no land-access road.
 var ErrNothingReached = errors.New("the search reached no road that gives access to land")
 
 // Fill returns the travel-time grid of the last run of s (outbound: time from
 // the seeds; inbound: time to them).
 func Fill(g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
+	return FillContext(context.Background(), g, s, opt)
+}
+
+// FillContext is Fill that stops with ctx.Err() soon after ctx is
+// cancelled.
+func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
 	opt.defaults()
 	maxMs := opt.MaxSeconds * 1000
 	box := opt.Box
@@ -75,13 +140,23 @@ func Fill(g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
 		dLon := dLat / math.Max(math.Cos((box[1]+box[3])/2*math.Pi/180), 0.01)
 		box = [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}
 	}
+	if opt.MaxBytes > 0 {
+		w, h := gridSize(box[0], box[1], box[2], box[3], opt.CellMetres)
+		if need := int64(w*h) * BytesPerCell; w*h < MaxCells && need > opt.MaxBytes {
+			return nil, &GridTooLargeError{W: int(w), H: int(h), CellMetres: opt.CellMetres, Bytes: need, Limit: opt.MaxBytes}
+		}
+	}
 	grid, err := NewGrid(box[0], box[1], box[2], box[3], opt.CellMetres)
 	if err != nil {
 		return nil, err
 	}
 	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
-	stampRoads(g, s, grid, dist, opt, maxMs)
-	spread(grid, dist, opt)
+	if err := stampRoads(ctx, g, s, grid, dist, opt, maxMs); err != nil {
+		return nil, err
+	}
+	if err := spread(ctx, grid, dist, opt); err != nil {
+		return nil, err
+	}
 	return grid, nil
 }
 
@@ -108,7 +183,7 @@ func LandAccess(seg *graph.Segment) bool {
 	return seg.Flags&(graph.Controlled|graph.Closed) == 0
 }
 
-func stampRoads(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, opt FillOptions, maxMs float64) {
+func stampRoads(ctx context.Context, g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, opt FillOptions, maxMs float64) error {
 	step := opt.CellMetres / 2
 	var pts []graph.Point
 	inbound := s.Direction() == graph.Inbound
@@ -127,6 +202,9 @@ func stampRoads(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, opt
 		}
 	}
 	for si := range g.Segments {
+		if si%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		seg := &g.Segments[si]
 		if !LandAccess(seg) {
 			continue
@@ -182,13 +260,14 @@ func stampRoads(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, opt
 			along += l
 		}
 	}
+	return nil
 }
 
 // spread runs the two-pass chamfer transform that carries road times onto
 // the land within AccessMetres at AccessKmh.
-func spread(grid *Grid, dist []float32, opt FillOptions) {
+func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) error {
 	if opt.AccessMetres <= 0 {
-		return
+		return nil
 	}
 	w, h := grid.W, grid.H
 	cell := float32(opt.CellMetres)
@@ -212,6 +291,9 @@ func spread(grid *Grid, dist []float32, opt FillOptions) {
 	for pass := 0; pass < 2; pass++ {
 		// forward: from the south-west corner
 		for j := 0; j < h; j++ {
+			if j%64 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
 			for i := 0; i < w; i++ {
 				k := j*w + i
 				if i > 0 {
@@ -230,6 +312,9 @@ func spread(grid *Grid, dist []float32, opt FillOptions) {
 		}
 		// backward: from the north-east corner
 		for j := h - 1; j >= 0; j-- {
+			if j%64 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
 			for i := w - 1; i >= 0; i-- {
 				k := j*w + i
 				if i+1 < w {
@@ -247,4 +332,5 @@ func spread(grid *Grid, dist []float32, opt FillOptions) {
 			}
 		}
 	}
+	return nil
 }

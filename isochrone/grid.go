@@ -45,11 +45,8 @@ func NewGrid(minLon, minLat, maxLon, maxLat, cellMetres float64) (*Grid, error) 
 	if cellMetres <= 0 {
 		return nil, fmt.Errorf("grid cell size %v m: want > 0", cellMetres)
 	}
-	mid := (minLat + maxLat) / 2 * math.Pi / 180
-	dLat := cellMetres / (earthRadius * math.Pi / 180)
-	dLon := dLat / math.Cos(mid)
-	w := math.Ceil((maxLon-minLon)/dLon-1e-9) + 1
-	h := math.Ceil((maxLat-minLat)/dLat-1e-9) + 1
+	w, h := gridSize(minLon, minLat, maxLon, maxLat, cellMetres)
+	dLat, dLon := cellDegrees(minLat, maxLat, cellMetres)
 	if w*h > MaxCells {
 		return nil, fmt.Errorf("grid of %.0fx%.0f cells of %v m: more than %d cells", w, h, cellMetres, MaxCells)
 	}
@@ -112,4 +109,19 @@ func (g *Grid) Cell(lon, lat float64) (i, j int, ok bool) {
 		return -1, -1, false
 	}
 	return int(x), int(y), true
+}
+
+// cellDegrees is a cell's size in degrees of latitude and longitude.
+func cellDegrees(minLat, maxLat, cellMetres float64) (dLat, dLon float64) {
+	mid := (minLat + maxLat) / 2 * math.Pi / 180
+	dLat = cellMetres / (earthRadius * math.Pi / 180)
+	return dLat, dLat / math.Cos(mid)
+}
+
+// gridSize is the number of columns and rows NewGrid makes for a box.
+func gridSize(minLon, minLat, maxLon, maxLat, cellMetres float64) (w, h float64) {
+	dLat, dLon := cellDegrees(minLat, maxLat, cellMetres)
+	w = math.Ceil((maxLon-minLon)/dLon-1e-9) + 1
+	h = math.Ceil((maxLat-minLat)/dLat-1e-9) + 1
+	return w, h
 }

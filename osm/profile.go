@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -83,6 +82,18 @@ func DefaultProfile() Profile {
 	}
 }
 
+// Speed range of a profile's class and zone speeds, km/h. Below 1 km/h a
+// road is slower than walking and towns come out unreachable; above 200 km/h
+// no road in the plan is driven (China's expressway limit is 120).
+const (
+	MinSpeedKmh = 1.0
+	MaxSpeedKmh = 200.0
+)
+
+// MaxSnapMetres bounds max_snap_m: 100 km. A point farther from every road
+// is not on the network.
+const MaxSnapMetres = 100_000.0
+
 // Validate checks a profile; the error names the key at fault.
 func (p *Profile) Validate() error {
 	if len(p.Speeds) == 0 {
@@ -92,16 +103,16 @@ func (p *Profile) Validate() error {
 		if _, ok := graph.ParseClass(c); !ok {
 			return fmt.Errorf("speeds.%s: unknown highway class (known: %s)", c, strings.Join(graph.ClassNames(), ", "))
 		}
-		if v := p.Speeds[c]; !(v > 0) || v > 300 || math.IsInf(v, 0) {
-			return fmt.Errorf("speeds.%s: %v km/h is not a speed (want 0 < speed <= 300)", c, v)
+		if v := p.Speeds[c]; !(v >= MinSpeedKmh) || v > MaxSpeedKmh {
+			return fmt.Errorf("speeds.%s: %v km/h is out of range (want %v to %v km/h)", c, v, MinSpeedKmh, MaxSpeedKmh)
 		}
 	}
 	if !(p.MaxspeedFactor > 0) || p.MaxspeedFactor > 2 {
 		return fmt.Errorf("maxspeed_factor: %v (want 0 < factor <= 2)", p.MaxspeedFactor)
 	}
 	for _, z := range sortedKeys(p.MaxspeedZones) {
-		if v := p.MaxspeedZones[z]; !(v > 0) || v > 300 {
-			return fmt.Errorf("maxspeed_zones.%s: %v km/h is not a speed", z, v)
+		if v := p.MaxspeedZones[z]; !(v >= MinSpeedKmh) || v > MaxSpeedKmh {
+			return fmt.Errorf("maxspeed_zones.%s: %v km/h is out of range (want %v to %v km/h)", z, v, MinSpeedKmh, MaxSpeedKmh)
 		}
 	}
 	for _, c := range p.ControlledClasses {
@@ -110,10 +121,10 @@ func (p *Profile) Validate() error {
 		}
 	}
 	if p.MinComponentNodes < 0 {
-		return fmt.Errorf("min_component_nodes: %d is negative", p.MinComponentNodes)
+		return fmt.Errorf("min_component_nodes: %d is negative (want 0 or a node count)", p.MinComponentNodes)
 	}
-	if !(p.MaxSnapMetres > 0) || math.IsInf(p.MaxSnapMetres, 0) {
-		return fmt.Errorf("max_snap_m: %v (want a positive distance in metres)", p.MaxSnapMetres)
+	if !(p.MaxSnapMetres > 0) || p.MaxSnapMetres > MaxSnapMetres {
+		return fmt.Errorf("max_snap_m: %v is out of range (want more than 0 and at most %v metres)", p.MaxSnapMetres, MaxSnapMetres)
 	}
 	return nil
 }

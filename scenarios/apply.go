@@ -64,6 +64,9 @@ func Apply(base Network, alt Alternative) (*Result, error) {
 			return nil, wrap(i, "edit", errors.New("want exactly one of add_road, upgrade, close, add_entrance, add_station, move_station, osm_construction"))
 		}
 	}
+	if err := ValidateEdits(alt, base.Graph); err != nil {
+		return nil, err
+	}
 	// Topology.
 	var b *graph.Builder
 	builder := func() *graph.Builder {

@@ -55,22 +55,41 @@ Places come from the same detection and planner's file as 'fastroad places'
 Map data © OpenStreetMap contributors (ODbL).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			for _, o := range []string{out, jsonOut} {
+				if o != "" && o != "-" {
+					if err := checkNotInput(o, pf.inputs()...); err != nil {
+						return err
+					}
+				}
+			}
 			ps, err := loadPlaces(e, "access", &pf)
 			if err != nil {
+				return err
+			}
+			if err := checkRegion(ps); err != nil {
 				return err
 			}
 			if len(places.OfKind(ps.places, places.KindTown)) == 0 {
 				return usagef("access: no town among the places: the extract has no place=city/town node or admin centre; add towns with --places")
 			}
+			if err := e.checkpoint("access"); err != nil {
+				return err
+			}
 			rows, notes := places.Access(ps.g, ps.places, places.AccessOptions{Snap: ps.prof.SnapOptions()})
+			if err := e.ctx.Err(); err != nil {
+				return err
+			}
+			if err := allUnplaced(rows, ps.prof.MaxSnapMetres); err != nil {
+				return err
+			}
 			classes := graphClasses(ps.g)
 			if jsonOut != "" {
-				if err := writeAtomic(jsonOut, func(w io.Writer) error { return writeAccessJSON(w, rows, classes, append(ps.notes, notes...)) }); err != nil {
+				if err := writeOutput(e, jsonOut, pf.inputs(), func(w io.Writer) error { return writeAccessJSON(w, rows, classes, append(ps.notes, notes...)) }); err != nil {
 					return err
 				}
 			}
 			if out != "" || jsonOut == "" {
-				if err := writeOut(e, out, func(w io.Writer) error { return writeAccessCSV(w, rows, classes) }); err != nil {
+				if err := writeOut(e, out, pf.inputs(), func(w io.Writer) error { return writeAccessCSV(w, rows, classes) }); err != nil {
 					return err
 				}
 			}
@@ -86,6 +105,20 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	c.Flags().StringVarP(&out, "output", "o", "", "output CSV (default: standard output unless --json is given)")
 	c.Flags().StringVar(&jsonOut, "json", "", "also write the table as JSON to this file")
 	return c
+}
+
+// allUnplaced refuses an access table where no town could be placed on the
+// network: every column would be empty, which says nothing.
+func allUnplaced(rows []places.Row, maxSnap float64) error {
+	for _, r := range rows {
+		if r.SnapDist >= 0 {
+			return nil
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return fmt.Errorf("none of the %d towns could be placed on the road network (no routable road within max_snap_m %g m of any): is the extract of the same region as the graph?", len(rows), maxSnap)
 }
 
 // graphClasses lists the road classes present in g, in hierarchy order.

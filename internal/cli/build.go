@@ -28,6 +28,10 @@ which 'matrix' uses (the same times, much faster for large matrices).`,
 			if out == "" {
 				return usagef("build: -o REGION.graph is required")
 			}
+			inputs := []string{args[0], profile}
+			if err := checkNotInput(out, inputs...); err != nil {
+				return err
+			}
 			prof, err := loadProfile(profile)
 			if err != nil {
 				return err
@@ -39,10 +43,12 @@ which 'matrix' uses (the same times, much faster for large matrices).`,
 			}
 			if ch {
 				t1 := time.Now()
-				g.CH = graph.BuildCH(g)
+				if g.CH, err = graph.BuildCHContext(e.ctx, g); err != nil {
+					return err
+				}
 				fmt.Fprintf(e.stderr, "  contraction hierarchy: %d arcs with shortcuts in %.2fs (fast matrices)\n", g.CH.NumArcs(), time.Since(t1).Seconds())
 			}
-			if err := writeAtomic(out, func(w io.Writer) error { return graph.Encode(w, g) }); err != nil {
+			if err := writeOutput(e, out, inputs, func(w io.Writer) error { return graph.Encode(w, g) }); err != nil {
 				return err
 			}
 			reportGraph(e, g, time.Since(t0))

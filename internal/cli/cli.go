@@ -11,9 +11,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fastroad/fastroad/internal/membudget"
 	"github.com/fastroad/fastroad/study"
 )
 
@@ -29,6 +32,70 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 type env struct {
 	stdout, stderr io.Writer
 	ctx            context.Context
+	// maxMemory is the --max-memory budget in bytes (membudget.Default()
+	// unless set).
+	maxMemory  int64
+	maxMemoryS string
+}
+
+// stallAt names a checkpoint where a test build of fastroad waits for a
+// signal (set only by the tests' TestMain, never from the environment of
+// the real binary), so interrupt tests can signal a run that is surely
+// mid-work with a temporary file open.
+var stallAt string
+
+// checkpoint is a place where a run may be stopped: it returns the
+// context's error once the run was interrupted. In the tests' stalled
+// builds it waits there for the signal.
+func (e *env) checkpoint(name string) error {
+	if stallAt != "" && stallAt == name {
+		fmt.Fprintf(e.stderr, "stalled at %s\n", name)
+		<-e.ctx.Done()
+	}
+	return e.ctx.Err()
+}
+
+// signalled records the signal that cancelled the run (0: none).
+var signalled atomic.Int32
+
+// sigName names the signals fastroad stops on.
+func sigName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// exitCode maps a signal to the shell's exit code: 128 + its number.
+func exitCode(sig syscall.Signal) int { return 128 + int(sig) }
+
+// notifyContext cancels the returned context on SIGINT or SIGTERM and
+// records which; a second signal exits at once with its code (temporary
+// files are then left for the next run to remove, see outfile.CleanStale).
+func notifyContext(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			sig := s.(syscall.Signal)
+			signalled.Store(int32(sig))
+			cancel()
+			select {
+			case s2 := <-ch:
+				fmt.Fprintf(stderr, "fastroad: %s again, exiting now\n", sigName(s2.(syscall.Signal)))
+				os.Exit(exitCode(s2.(syscall.Signal)))
+			case <-done:
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); close(done); cancel() }
 }
 
 // commands lists the subcommands; each file registers its own in init.
@@ -38,7 +105,8 @@ func register(mk func(*env) *cobra.Command) { commands = append(commands, mk) }
 
 // Main runs fastroad with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	signalled.Store(0)
+	ctx, stop := notifyContext(stderr)
 	defer stop()
 	e := &env{stdout: stdout, stderr: stderr, ctx: ctx}
 	root := &cobra.Command{
@@ -63,14 +131,37 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
+	root.PersistentFlags().StringVar(&e.maxMemoryS, "max-memory", "", "memory a run may plan to use, e.g. 8GB or 512MiB (default: half the machine's RAM); work estimated above it is refused before it starts")
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		e.maxMemory = membudget.Default()
+		if e.maxMemoryS != "" {
+			v, err := membudget.ParseSize(e.maxMemoryS)
+			if err != nil {
+				return usagef("--max-memory %v", err)
+			}
+			e.maxMemory = v
+		}
+		return nil
+	}
 	for _, mk := range commands {
 		root.AddCommand(mk(e))
 	}
 	err := root.ExecuteContext(ctx)
+	if sig := syscall.Signal(signalled.Load()); sig != 0 && err != nil {
+		fmt.Fprintf(stderr, "fastroad: interrupted by %s; no output was written or replaced, temporary files removed\n", sigName(sig))
+		if sig == syscall.SIGTERM || sig == syscall.SIGINT {
+			return exitCode(sig)
+		}
+		return 1
+	}
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintf(stderr, "fastroad: %v\n", err)
+	var me *membudget.Error
+	if errors.As(err, &me) {
+		return 2
+	}
 	var ue usageError
 	var ce study.ConfigError
 	if errors.As(err, &ue) || errors.As(err, &ce) || isCobraUsage(err) {

@@ -121,7 +121,7 @@ func TestStudyErrors(t *testing.T) {
 		{"misspelt key", head + "alternatives:\n  - name: a\n    edits:\n      - close: {way_id: [1]}\n", 2, []string{"bad.yaml", "way_id"}},
 		{"unknown edit", head + "alternatives:\n  - name: a\n    edits:\n      - widen: {way_ids: [1]}\n", 2, []string{"bad.yaml", "widen"}},
 		{"unknown way", head + "alternatives:\n  - name: a\n    edits:\n      - close: {way_ids: [999]}\n", 1, []string{"bad.yaml", `alternative "a", edit 1, close`, "matches no road"}},
-		{"road to nothing", head + "alternatives:\n  - name: a\n    edits:\n      - add_road: {line: [[117, 37], [117.1, 37]]}\n", 1, []string{"bad.yaml", "add_road.line", "connects to nothing"}},
+		{"road to nothing", head + "alternatives:\n  - name: a\n    edits:\n      - add_road: {line: [[116.7, 36.4], [116.75, 36.4]]}\n", 1, []string{"bad.yaml", "add_road.line", "connects to nothing"}},
 		{"duplicate name", head + "alternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n  - {name: a, edits: [{close: {way_ids: [2]}}]}\n", 2, []string{"alternatives[1].name", "used twice"}},
 		{"no alternatives", head, 2, []string{"alternatives"}},
 		{"bad rank", head + "rank: happiness\nalternatives:\n  - {name: a, edits: [{close: {way_ids: [1]}}]}\n", 2, []string{"rank", "happiness"}},

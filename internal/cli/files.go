@@ -16,41 +16,36 @@ import (
 	"strings"
 
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/internal/outfile"
 	"github.com/fastroad/fastroad/osm"
 )
 
 // writeAtomic writes a file through a temporary file in the same directory
-// and renames it into place, so a failed run never leaves a partial output.
-func writeAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+// and renames it into place, so a failed run never leaves a partial output
+// (see outfile.WriteFile; it refuses nothing here: use writeOutput to name
+// the inputs it must not replace).
+func writeAtomic(path string, write func(w io.Writer) error) error {
+	return outfile.WriteFile(path, nil, write)
+}
+
+// writeOutput writes an output file atomically, refusing to replace any of
+// inputs (by device and inode), and stops when the run is interrupted: the
+// temporary file is then removed and the old output, if any, stays.
+func writeOutput(e *env, path string, inputs []string, write func(w io.Writer) error) error {
+	err := outfile.WriteFile(path, inputs, func(w io.Writer) error {
+		if err := e.checkpoint("write"); err != nil {
+			return err
 		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		if err := write(w); err != nil {
+			return err
+		}
+		return e.ctx.Err()
+	})
+	var se *outfile.SameFileError
+	if errors.As(err, &se) {
+		return usageError{err}
 	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 // isGraphFile reports whether path starts with the graph file magic.
@@ -78,12 +73,9 @@ type extractSource struct {
 }
 
 func newExtractSource(e *env, path string) (*extractSource, error) {
-	st, err := os.Stat(path)
+	st, err := checkInput(path, kindExtract)
 	if err != nil {
 		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory, not an extract", path)
 	}
 	return &extractSource{path: path, bar: newProgress(e.stderr, st.Size())}, nil
 }
@@ -133,6 +125,9 @@ type readCloser struct {
 // extract. profileSet says whether the user passed --profile: a graph file
 // built with another profile is then refused.
 func loadGraph(e *env, path string, prof osm.Profile, profileSet bool) (*graph.Graph, error) {
+	if _, err := checkInput(path, kindGraph); err != nil {
+		return nil, err
+	}
 	isG, err := isGraphFile(path)
 	if err != nil {
 		return nil, err
@@ -166,7 +161,7 @@ type point struct {
 // readPoints reads a CSV with a header holding at least id, lon and lat
 // (other columns are ignored; name is kept when present).
 func readPoints(path string) ([]point, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, kindPoints)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +182,11 @@ func parsePoints(path string, data []byte) ([]point, error) {
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		k := strings.ToLower(strings.TrimSpace(h))
+		if j, dup := col[k]; dup && k != "" {
+			return nil, fmt.Errorf("%s:1: column %q appears twice (columns %d and %d); which one is meant is ambiguous", path, k, j+1, i+1)
+		}
+		col[k] = i
 	}
 	for _, k := range []string{"id", "lon", "lat"} {
 		if _, ok := col[k]; !ok {
@@ -196,6 +195,7 @@ func parsePoints(path string, data []byte) ([]point, error) {
 	}
 	nameCol, hasName := col["name"]
 	var pts []point
+	seen := map[string]int{}
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -222,6 +222,10 @@ func parsePoints(path string, data []byte) ([]point, error) {
 		if id == "" {
 			return nil, fmt.Errorf("%s:%d: empty id", path, line)
 		}
+		if first, dup := seen[id]; dup {
+			return nil, fmt.Errorf("%s:%d: id %q already used on line %d; ids must be unique (the matrix names rows and columns by id)", path, line, id, first)
+		}
+		seen[id] = line
 		var ll [2]float64
 		for j, k := range []string{"lon", "lat"} {
 			s, err := get(k)
@@ -249,15 +253,27 @@ func parsePoints(path string, data []byte) ([]point, error) {
 	return pts, nil
 }
 
-// snapPoints snaps every point; the error names the file, line and id.
-func snapPoints(g *graph.Graph, path string, pts []point, opt graph.SnapOptions) ([]graph.Snap, error) {
-	out := make([]graph.Snap, len(pts))
+// snapPoints snaps every point on all cores, in input order; the error
+// names the file, line and id of the first point that cannot be placed.
+func snapPoints(e *env, g *graph.Graph, path string, pts []point, opt graph.SnapOptions) ([]graph.Snap, error) {
+	ps := make([]graph.Point, len(pts))
 	for i, p := range pts {
-		s, err := g.SnapPoint(p.P, opt)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: id %s: %w", path, p.Line, p.ID, err)
-		}
-		out[i] = s
+		ps[i] = p.P
 	}
-	return out, nil
+	out, err := g.SnapPoints(e.ctx, ps, opt, 0)
+	var se *graph.SnapPointError
+	if errors.As(err, &se) {
+		p := pts[se.Index]
+		return nil, fmt.Errorf("%s:%d: id %s: %w", path, p.Line, p.ID, se.Err)
+	}
+	return out, err
+}
+
+// checkNotInput refuses an output path that is one of the inputs (exit 2),
+// before any work starts.
+func checkNotInput(out string, inputs ...string) error {
+	if err := outfile.CheckNotInput(out, inputs...); err != nil {
+		return usageError{err}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/internal/membudget"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/render"
@@ -27,8 +29,32 @@ type isoFlags struct {
 	font                     string
 }
 
+// validate refuses NaN, negative and absurd --cell, --access-kmh and
+// --access-m (ranges from isochrone.FillOptions.Validate), naming the flag.
+func (f *isoFlags) validate() error {
+	for _, c := range []struct {
+		flag   string
+		v      float64
+		lo, hi float64
+		unit   string
+	}{
+		{"--cell", f.cell, isochrone.MinCellMetres, isochrone.MaxCellMetres, "metres"},
+		{"--access-kmh", f.accessKmh, 0.1, isochrone.MaxAccessKmh, "km/h"},
+		{"--access-m", f.accessM, 0, isochrone.MaxAccessMetres, "metres"},
+	} {
+		if !(c.v >= c.lo && c.v <= c.hi) {
+			return usagef("%s %v is out of range (want %v to %v %s)", c.flag, c.v, c.lo, c.hi, c.unit)
+		}
+	}
+	return nil
+}
+
 func (f *isoFlags) options(maxMinutes float64) isochrone.FillOptions {
-	return isochrone.FillOptions{CellMetres: f.cell, AccessKmh: f.accessKmh, AccessMetres: f.accessM, MaxSeconds: maxMinutes * 60}
+	accessM := f.accessM
+	if accessM == 0 {
+		accessM = -1 // --access-m 0: no land beside the roads (0 would mean the default)
+	}
+	return isochrone.FillOptions{CellMetres: f.cell, AccessKmh: f.accessKmh, AccessMetres: accessM, MaxSeconds: maxMinutes * 60}
 }
 
 // parseMinutes reads "15,30,45,60".
@@ -119,6 +145,17 @@ and ramps give no access to the land beside them.
 			if err != nil {
 				return usageError{err}
 			}
+			if err := iso.validate(); err != nil {
+				return err
+			}
+			inputs := []string{pf.graph, pf.extract, pf.planner, pf.profile, iso.font}
+			for _, o := range []string{out, pngPath, gridPath} {
+				if o != "" {
+					if err := checkNotInput(o, inputs...); err != nil {
+						return err
+					}
+				}
+			}
 			if gridPath != "" {
 				if ext := strings.ToLower(filepath.Ext(gridPath)); ext != ".tif" && ext != ".tiff" && ext != ".asc" {
 					return usagef("isochrone: --grid %s: want a .tif or .asc file", gridPath)
@@ -182,15 +219,31 @@ and ramps give no access to the land beside them.
 			t0 := time.Now()
 			s := graph.NewSearch(g)
 			s.Run(dir, seeds, graph.Stop{Limit: uint32(minutes[len(minutes)-1] * 60000)})
-			grid, err := isochrone.Fill(g, s, iso.options(minutes[len(minutes)-1]))
+			if err := e.checkpoint("fill"); err != nil {
+				return err
+			}
+			fo := iso.options(minutes[len(minutes)-1])
+			fo.MaxBytes = max(e.maxMemory-g.MemoryBytes(), 1)
+			grid, err := isochrone.FillContext(e.ctx, g, s, fo)
+			var tl *isochrone.GridTooLargeError
+			if errors.As(err, &tl) {
+				if err := membudget.Check(tl.Bytes+g.MemoryBytes(), e.maxMemory,
+					fmt.Sprintf("the isochrone grid (%d x %d cells of %g m) with the graph", tl.W, tl.H, tl.CellMetres), "--max-memory"); err != nil {
+					return fmt.Errorf("%w; a larger --cell needs less", err)
+				}
+				return err
+			}
 			if err != nil {
 				return err
 			}
-			bands := isochrone.Bands(grid, minutes)
+			bands, err := isochrone.BandsContext(e.ctx, grid, minutes)
+			if err != nil {
+				return err
+			}
 			took := time.Since(t0)
 			towns := places.OfKind(ps.places, places.KindTown)
 			props := func(i int) map[string]any { return bandProps(bands[i], towns) }
-			if err := writeAtomic(out, func(w io.Writer) error { return isochrone.WriteGeoJSON(w, bands, props) }); err != nil {
+			if err := writeOutput(e, out, inputs, func(w io.Writer) error { return isochrone.WriteGeoJSON(w, bands, props) }); err != nil {
 				return err
 			}
 			if gridPath != "" {
@@ -198,7 +251,7 @@ and ramps give no access to the land beside them.
 				if strings.EqualFold(filepath.Ext(gridPath), ".asc") {
 					write = func(w io.Writer) error { return isochrone.WriteASC(w, grid) }
 				}
-				if err := writeAtomic(gridPath, write); err != nil {
+				if err := writeOutput(e, gridPath, inputs, write); err != nil {
 					return err
 				}
 				if err := writeAtomic(isochrone.PRJName(gridPath), isochrone.WritePRJ); err != nil {
@@ -222,7 +275,7 @@ and ramps give no access to the land beside them.
 					return err
 				}
 				warnFont(e, fi, ps.places)
-				if err := writeAtomic(pngPath, func(w io.Writer) error { return render.EncodePNG(w, img) }); err != nil {
+				if err := writeOutput(e, pngPath, inputs, func(w io.Writer) error { return render.EncodePNG(w, img) }); err != nil {
 					return err
 				}
 			}
@@ -276,6 +329,9 @@ func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
 func mapFont(path string) (*render.Font, error) {
 	if path == "" {
 		return render.SystemFont(), nil
+	}
+	if _, err := checkInput(path, kindFont); err != nil {
+		return nil, err
 	}
 	f, err := render.LoadFont(path)
 	if err != nil {

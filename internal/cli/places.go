@@ -102,7 +102,13 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, usagef("%s: --%v", cmd, err)
 	}
+	if err := e.ctx.Err(); err != nil {
+		return nil, err
+	}
 	detected, notes := places.Detect(g, feats, opt)
+	if err := e.ctx.Err(); err != nil {
+		return nil, err // detection has no context of its own (places is not ours to change): checked around it
+	}
 	ps.notes = append(ps.notes, notes...)
 	ps.places = detected
 	if pf.planner != "" {
@@ -120,6 +126,25 @@ func loadPlaces(e *env, cmd string, pf *placeFlags) (*placeSet, error) {
 // featureSource decides which extract holds the features: --extract, the
 // --graph extract itself, or the extract named in the graph header when it
 // lies next to the graph file (implicit).
+// checkRegion refuses places of another region: when the extract has
+// towns and none of them lies within the graph's bounds (plus 20 km), the
+// extract and the graph cover different areas.
+func checkRegion(ps *placeSet) error {
+	towns := places.OfKind(ps.places, places.KindTown)
+	if len(towns) == 0 || ps.g.NumNodes() == 0 {
+		return nil
+	}
+	lo, hi := ps.g.Bounds()
+	const m = 0.2 // degrees, about 20 km
+	for _, t := range towns {
+		if t.Lon >= lo.Lon-m && t.Lon <= hi.Lon+m && t.Lat >= lo.Lat-m && t.Lat <= hi.Lat+m {
+			return nil
+		}
+	}
+	return fmt.Errorf("none of the %d towns lies within the road network's area (lon %.3f..%.3f, lat %.3f..%.3f): the extract and the graph cover different regions (first town: %s at %.4f,%.4f); give the extract the graph was built from",
+		len(towns), lo.Lon, hi.Lon, lo.Lat, hi.Lat, towns[0].Label(), towns[0].Lon, towns[0].Lat)
+}
+
 func featureSource(pf *placeFlags) (path string, implicit bool, err error) {
 	if pf.extract != "" {
 		return pf.extract, false, nil
@@ -131,27 +156,34 @@ func featureSource(pf *placeFlags) (path string, implicit bool, err error) {
 	if !isG {
 		return pf.graph, false, nil
 	}
-	f, err := os.Open(pf.graph)
+	p, err := graphExtract(pf.graph, "pass --extract EXTRACT or --no-extract")
+	return p, err == nil, err
+}
+
+// graphExtract finds the extract a graph file was built from: the name in
+// its header, in the graph file's folder. fix says what the user can do
+// instead (a flag for places/access, a study key for check/compare).
+func graphExtract(graphPath, fix string) (string, error) {
+	f, err := os.Open(graphPath)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	defer f.Close()
 	h, err := graph.DecodeHeader(f)
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %w", pf.graph, err)
+		return "", fmt.Errorf("%s: %w", graphPath, err)
 	}
 	name := h.Meta.SourceName
 	if name == "" {
-		return "", false, usagef("%s does not name the extract it was built from; pass --extract EXTRACT or --no-extract", pf.graph)
+		return "", usagef("%s does not name the extract it was built from; %s", graphPath, fix)
 	}
-	p := filepath.Join(filepath.Dir(pf.graph), filepath.Base(name))
+	p := filepath.Join(filepath.Dir(graphPath), filepath.Base(name))
 	if _, err := os.Stat(p); err != nil {
-		return "", false, usagef("towns and stations come from an extract, and %s (the one %s was built from) is not in the graph file's directory; pass --extract EXTRACT or --no-extract", p, pf.graph)
+		return "", usagef("towns and stations come from an extract, and %s (the one %s was built from) is not in the graph file's directory; %s", p, graphPath, fix)
 	}
-	return p, true, nil
+	return p, nil
 }
 
-// readFeatures reads the features of an extract and its SHA-256.
 func readFeatures(e *env, path string, adminLevel int) (*osm.Features, []byte, error) {
 	src, err := newExtractSource(e, path)
 	if err != nil {
@@ -212,11 +244,19 @@ duplicate ids are errors (exit 2).
 Map data © OpenStreetMap contributors (ODbL).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if out != "" && out != "-" {
+				if err := checkNotInput(out, pf.inputs()...); err != nil {
+					return err
+				}
+			}
 			ps, err := loadPlaces(e, "places", &pf)
 			if err != nil {
 				return err
 			}
-			if err := writeOut(e, out, func(w io.Writer) error { return writePlaces(w, ps.places) }); err != nil {
+			if err := checkRegion(ps); err != nil {
+				return err
+			}
+			if err := writeOut(e, out, pf.inputs(), func(w io.Writer) error { return writePlaces(w, ps.places) }); err != nil {
 				return err
 			}
 			reportPlaces(e, ps)
@@ -229,7 +269,12 @@ Map data © OpenStreetMap contributors (ODbL).`,
 }
 
 // writeOut writes to path atomically, or to standard output for "" or "-".
-func writeOut(e *env, path string, write func(io.Writer) error) error {
+// inputs lists the files a places, access or isochrone run reads.
+func (pf *placeFlags) inputs() []string {
+	return []string{pf.graph, pf.extract, pf.planner, pf.profile}
+}
+
+func writeOut(e *env, path string, inputs []string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		var b bytes.Buffer
 		if err := write(&b); err != nil {
@@ -238,7 +283,7 @@ func writeOut(e *env, path string, write func(io.Writer) error) error {
 		_, err := e.stdout.Write(b.Bytes())
 		return err
 	}
-	return writeAtomic(path, write)
+	return writeOutput(e, path, inputs, write)
 }
 
 // placesHeader is the header of places.csv.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -55,15 +54,15 @@ type plannerEntry struct {
 	NameEn     string   `mapstructure:"name_en"`
 	Lon        *float64 `mapstructure:"lon"`
 	Lat        *float64 `mapstructure:"lat"`
-	Population *int     `mapstructure:"population"`
+	Population *float64 `mapstructure:"population"`
 }
 
 // readPlan reads a planner's file (.yaml/.yml or .csv). Its errors are
 // usage errors naming the file and the entry (YAML key path or CSV line).
 func readPlan(path string) (places.Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, kindPlanner)
 	if err != nil {
-		return places.Plan{}, usageError{fmt.Errorf("planner's file: %w", err)}
+		return places.Plan{}, markUsage(err)
 	}
 	var plan places.Plan
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -153,10 +152,11 @@ func makeEdit(where string, p plannerEntry, sys crs.System) (places.Edit, error)
 		return places.Edit{}, bad("give both lon and lat, or neither")
 	}
 	if p.Population != nil {
-		if *p.Population < 0 {
-			return places.Edit{}, bad("population: %d is negative", *p.Population)
+		n, err := checkPopulation(*p.Population)
+		if err != nil {
+			return places.Edit{}, bad("population: %v", err)
 		}
-		e.Population = *p.Population
+		e.Population = n
 	}
 	if op == places.OpRemove && (e.HasPoint || e.Population >= 0) {
 		return places.Edit{}, bad("remove takes only an id or a name (and kind)")
@@ -240,7 +240,8 @@ func parsePlanCSV(path string, data []byte) (places.Plan, error) {
 			if !ok || strings.HasPrefix(s, "-") {
 				return places.Plan{}, fmt.Errorf("%s: population %q is not a count", where, s)
 			}
-			p.Population = &n
+			f := float64(n)
+			p.Population = &f
 		}
 		sys := crs.WGS84
 		if s := get("crs"); s != "" {
@@ -255,4 +256,19 @@ func parsePlanCSV(path string, data []byte) (places.Plan, error) {
 		plan.Edits = append(plan.Edits, e)
 	}
 	return plan, nil
+}
+
+// maxPopulation bounds a population figure: more than any city (and than
+// an int32, so it prints as itself everywhere).
+const maxPopulation = 2_000_000_000
+
+// checkPopulation accepts a whole number from 0 to maxPopulation.
+func checkPopulation(v float64) (int, error) {
+	if v < 0 {
+		return 0, fmt.Errorf("%v is negative (want a whole number of people from 0 to %d)", v, maxPopulation)
+	}
+	if !(v <= maxPopulation) || v != math.Trunc(v) {
+		return 0, fmt.Errorf("%v is out of range (want a whole number of people from 0 to %d)", v, maxPopulation)
+	}
+	return int(v), nil
 }

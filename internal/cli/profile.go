@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,11 +24,21 @@ func loadProfile(path string) (osm.Profile, error) {
 	if path == "" {
 		return p, nil
 	}
+	data, err := readInput(path, kindProfile)
+	if err != nil {
+		return p, err
+	}
 	v := viper.New()
-	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return p, usagef("profile %s: %v", path, err)
+	}
+	// viper converts 1.5 to the int 1 without a word: check integers first.
+	if v.IsSet("min_component_nodes") {
+		raw := v.Get("min_component_nodes")
+		if !isWholeNumber(raw) {
+			return p, usagef("profile %s: min_component_nodes: %v is not a whole number of nodes (want an integer from 0 to %d)", path, raw, maxComponentNodes)
+		}
 	}
 	var f osm.Profile
 	if err := v.UnmarshalExact(&f); err != nil {
@@ -70,6 +82,26 @@ func loadProfile(path string) (osm.Profile, error) {
 		return p, usagef("profile %s: %v", path, err)
 	}
 	return p, nil
+}
+
+// maxComponentNodes bounds min_component_nodes (no road network has more
+// nodes than an int32 holds).
+const maxComponentNodes = math.MaxInt32
+
+// isWholeNumber reports whether a YAML value is an integer in range (YAML
+// integers decode as int, 1.0 as a float with no fraction).
+func isWholeNumber(v any) bool {
+	switch x := v.(type) {
+	case int:
+		return x >= 0 && x <= maxComponentNodes
+	case int64:
+		return x >= 0 && x <= maxComponentNodes
+	case uint64:
+		return x <= maxComponentNodes
+	case float64:
+		return x == math.Trunc(x) && x >= 0 && x <= maxComponentNodes
+	}
+	return false
 }
 
 // writeProfile prints a profile as YAML that loadProfile reads back.
