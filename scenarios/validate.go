@@ -57,6 +57,7 @@ func (s *Study) Validate(opt ValidateOptions) error {
 		{"targets.expressway_minutes", s.Targets.ExpresswayMinutes},
 		{"targets.trunk_minutes", s.Targets.TrunkMinutes},
 		{"targets.hsr_minutes", s.Targets.HSRMinutes},
+		{"targets.centre_minutes", s.Targets.CentreMinutes},
 	} {
 		if err := inRange(t.key, t.v, MinTargetMinutes, MaxTargetMinutes, "minutes"); err != nil {
 			return err
@@ -76,6 +77,29 @@ func (s *Study) Validate(opt ValidateOptions) error {
 	}
 	if err := inRange("road_width_m", s.RoadWidthM, 0.5, MaxRoadWidthM, "metres"); err != nil {
 		return err
+	}
+	for _, r := range []struct {
+		key, unit string
+		v, lo, hi float64
+	}{
+		{"isochrones.access_m", "metres", s.Isochrones.AccessMetres, 1, 10000},
+		{"isochrones.access_kmh", "km/h", s.Isochrones.AccessKmh, 0.1, 50},
+		{"limit_minutes", "minutes", s.LimitMinutes, 1, 1440},
+		{"population_cell_m", "metres", s.PopulationCellM, 10, 10000},
+		{"population_admin_level", "(an OSM admin_level)", float64(s.PopulationAdminLevel), 1, 12},
+		{"min_expressway_km", "km", s.MinExpresswayKm, 0.001, 1000},
+	} {
+		if err := inRange(r.key, r.v, r.lo, r.hi, r.unit); err != nil {
+			return err
+		}
+	}
+	if s.LimitMinutes != 0 && len(s.Isochrones.Minutes) > 0 && s.LimitMinutes < s.Isochrones.Minutes[len(s.Isochrones.Minutes)-1] {
+		return fmt.Errorf("limit_minutes: %v is below the last isochrone band (%v): want at least the bands", s.LimitMinutes, s.Isochrones.Minutes[len(s.Isochrones.Minutes)-1])
+	}
+	for name, v := range s.PopulationTotals {
+		if math.IsNaN(v) || v < 0 || v > 2e9 || v != math.Trunc(v) {
+			return fmt.Errorf("population_totals.%s: %v is out of range (want a whole number of residents, 0 to 2000000000)", name, v)
+		}
 	}
 	if s.Rank != "" && opt.Rank != nil && !opt.Rank(s.Rank) {
 		return fmt.Errorf("rank: %q is not a measure (want one of: %s)", s.Rank, strings.Join(opt.RankNames, ", "))

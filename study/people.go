@@ -304,3 +304,40 @@ func (s *Study) populationMethod(p *report.People) []string {
 		population.UrbanReachKm["city"], population.UrbanReachKm["town"], population.UrbanCoreKm["city"], population.UrbanCoreKm["town"], max(s.Spec.PopulationAdminLevel, population.DefaultAdminLevel)))
 	return out
 }
+
+// EstimateMemory is the memory a comparison needs at most, in bytes, and
+// what it is made of (for a refusal message): the people layer, every
+// destination grid of the base (kept for the differences) and of the
+// networks evaluated at once, the working memory of filling and contouring
+// one grid per worker, and one graph per alternative whose topology
+// changed.
+func (s *Study) EstimateMemory(opt Options) (int64, string, error) {
+	opt.defaults(&s.Spec)
+	cell := opt.Fill.CellMetres
+	if cell <= 0 {
+		cell = 100
+	}
+	lo, hi := s.Base.Graph.Bounds()
+	// cells of the grid, without allocating it
+	midLat := (lo.Lat + hi.Lat) / 2 * math.Pi / 180
+	w := (hi.Lon-lo.Lon)*111320*math.Cos(midLat)/cell + 2
+	h := (hi.Lat-lo.Lat)*110574/cell + 2
+	cells := int64(w * h)
+	dests := int64(len(report.Destinations))
+	workers := int64(opt.Workers)
+	perCell := int64(7) + // people: residents, class, county
+		4*dests*(1+workers) + // base grids kept, each worker's network's grids
+		isochrone.BytesPerCell*workers // filling and contouring
+	graphs := int64(0)
+	for _, r := range s.Results {
+		if r != nil && r.Rebuilt {
+			graphs += graphBytes(r.Graph)
+		}
+	}
+	need := cells*perCell + graphs + graphBytes(s.Base.Graph)
+	what := fmt.Sprintf("%d grid cells of %g m x %d destination kinds, %d workers, %d networks", cells, cell, dests, workers, len(s.Results)+1)
+	return need, what, nil
+}
+
+// graphBytes is a graph's memory, about 85 bytes an arc (BENCHMARKS.md).
+func graphBytes(g *graph.Graph) int64 { return int64(g.NumArcs()) * 85 }

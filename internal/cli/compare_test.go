@@ -80,11 +80,36 @@ func TestCompareHandDrawn(t *testing.T) {
 	if code, _, stderr := run(t, "compare", testStudy, "-o", out1); code != 0 {
 		t.Errorf("rerun over its own folder: exit %d: %s", code, stderr)
 	}
+	// The user's own file in a folder compare wrote survives a rerun.
+	os.WriteFile(filepath.Join(out1, "notes.txt"), []byte("my notes"), 0o644)
+	if code, _, stderr := run(t, "compare", testStudy, "--no-maps", "-o", out1); code != 0 {
+		t.Errorf("rerun with notes: exit %d: %s", code, stderr)
+	}
+	if read(t, out1, "notes.txt") != "my notes" {
+		t.Error("the user's notes.txt did not survive a rerun")
+	}
+	if _, err := os.Stat(filepath.Join(out1, "base-to-hsr.png")); err == nil {
+		t.Error("a map of the previous run survived a --no-maps rerun (its manifest listed it)")
+	}
+	// A symlinked -o folder: files go into its target, the link stays a link.
+	target := filepath.Join(dir, "target")
+	link := filepath.Join(dir, "link")
+	os.Mkdir(target, 0o755)
+	os.Symlink(target, link)
+	if code, _, stderr := run(t, "compare", testStudy, "--no-maps", "-o", link); code != 0 {
+		t.Errorf("symlinked folder: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the -o symlink was replaced: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(target, "report.md")); err != nil {
+		t.Errorf("report.md not written into the link's target: %v", err)
+	}
 	foreign := filepath.Join(dir, "mine")
 	os.Mkdir(foreign, 0o755)
 	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("keep me"), 0o644)
 	code, _, stderr := run(t, "compare", testStudy, "-o", foreign)
-	if code != 2 || !strings.Contains(stderr, "not written by compare") {
+	if code != 2 || !strings.Contains(stderr, "not written by fastroad") {
 		t.Errorf("foreign folder: exit %d: %s", code, stderr)
 	}
 	if read(t, foreign, "notes.txt") != "keep me" {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,10 +29,13 @@ type studyFile struct {
 // loadStudy reads a study YAML file; unknown keys are errors. Paths inside
 // it are relative to the file.
 func loadStudy(path string) (*studyFile, error) {
+	data, err := readInput(path, kindStudy)
+	if err != nil {
+		return nil, usageError{err}
+	}
 	v := viper.New()
-	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, usagef("study %s: %v", path, err)
 	}
 	st := &studyFile{path: path}
@@ -78,10 +80,11 @@ func loadStudy(path string) (*studyFile, error) {
 		return nil, usagef("study %s: isochrones.minutes: %v", path, err)
 	}
 	if s.Rank == "" {
-		s.Rank = "population_within_30_min_of_entrance"
+		s.Rank = "residents_within_30_min_of_entrance"
 	}
-	if ms := report.Measures(s.Isochrones.Minutes); !slices.Contains(ms, s.Rank) {
-		return nil, usagef("study %s: rank: %q is not a measure; use one of %s", path, s.Rank, strings.Join(ms, ", "))
+	ms := report.Measures(s.Isochrones.Minutes)
+	if err := s.Validate(scenarios.ValidateOptions{Rank: func(r string) bool { return slices.Contains(ms, r) }, RankNames: ms}); err != nil {
+		return nil, usagef("study %s: %v", path, err)
 	}
 	if s.Isochrones.CellMetres == 0 {
 		s.Isochrones.CellMetres = 100
@@ -265,12 +268,11 @@ func (st *studyFile) readControlLines() (study.ControlInputs, error) {
 		if err != nil {
 			return ci, usagef("study %s: control_lines.%s: %v (want red, purple, blue or green)", st.path, key, err)
 		}
-		f, err := os.Open(path)
+		data, err := readInput(path, kindControls)
 		if err != nil {
 			return ci, usagef("study %s: control_lines.%s: %v", st.path, key, err)
 		}
-		l, err := controllines.ReadGeoJSON(f, kind, filepath.Base(path))
-		f.Close()
+		l, err := controllines.ReadGeoJSON(bytes.NewReader(data), kind, filepath.Base(path))
 		if err != nil {
 			return ci, usagef("study %s: control_lines.%s: %s: %v", st.path, key, path, err)
 		}
@@ -286,13 +288,17 @@ func (st *studyFile) readControlLines() (study.ControlInputs, error) {
 	return ci, nil
 }
 
-// prepare loads and applies a study: what check, compare, matrix and
-// isochrone --study share.
+// prepareStudy loads and applies a study: what check, compare, matrix,
+// isochrone and population --study share.
 func prepareStudy(e *env, path string) (*study.Study, error) {
 	st, err := loadStudy(path)
 	if err != nil {
 		return nil, err
 	}
+	return st.prepare(e)
+}
+
+func (st *studyFile) prepare(e *env) (*study.Study, error) {
 	in, err := st.loadInputs(e)
 	if err != nil {
 		return nil, err
@@ -300,13 +306,29 @@ func prepareStudy(e *env, path string) (*study.Study, error) {
 	return study.Prepare(in)
 }
 
+// inputFiles are the files the study reads, which no output may replace.
+func (st *studyFile) inputFiles() []string {
+	out := []string{st.path}
+	for _, p := range []string{st.Base.Extract, st.Base.Graph, st.Base.Profile, st.Base.Places} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	for _, p := range st.ControlLines {
+		out = append(out, p)
+	}
+	for _, p := range st.Population {
+		out = append(out, p.Grid+p.Points+p.Polygons)
+	}
+	return out
+}
+
 // studyExtract is the extract a study's places and control lines come from.
 func (st *studyFile) extract() (string, error) {
 	if st.Base.Extract != "" {
 		return st.Base.Extract, nil
 	}
-	path, _, err := featureSource(&placeFlags{graph: st.Base.Graph})
-	return path, err
+	return graphExtract(st.Base.Graph, "set base.extract in the study file "+st.path)
 }
 
 func init() { register(checkCmd) }
