@@ -24,8 +24,8 @@ type Study struct {
 	// controlled-access road (default: places' default, 5 km).
 	MinExpresswayKm float64 `mapstructure:"min_expressway_km"`
 	// RoadWidthM is the land a new road takes, for green area taken (default 30).
-	RoadWidthM   float64        `mapstructure:"road_width_m"`
-	Isochrones   Isochrones     `mapstructure:"isochrones"`
+	RoadWidthM float64    `mapstructure:"road_width_m"`
+	Isochrones Isochrones `mapstructure:"isochrones"`
 	// LimitMinutes is how far travel-time grids are filled, whatever bands
 	// are drawn: differences and people counts see every cell reached in
 	// either network up to it (default 180).
@@ -44,9 +44,9 @@ type Study struct {
 	PopulationCellM float64 `mapstructure:"population_cell_m"`
 	// PopulationAdminLevel is the admin_level of the counties totals and
 	// splits refer to (default 6).
-	PopulationAdminLevel int `mapstructure:"population_admin_level"`
-	Appraisal    map[string]any `mapstructure:"appraisal"` // read by the appraisal stage
-	Alternatives []Alternative  `mapstructure:"alternatives"`
+	PopulationAdminLevel int            `mapstructure:"population_admin_level"`
+	Appraisal            map[string]any `mapstructure:"appraisal"` // read by the appraisal stage
+	Alternatives         []Alternative  `mapstructure:"alternatives"`
 }
 
 // PopulationSource is one planner's population source: exactly one of

@@ -82,7 +82,7 @@ type Comparison struct {
 	Eval    report.EvalOptions
 	Base    *report.Outcome
 	Alts    []*report.Alternative
-	Summary []report.Row // base first, ranked
+	Summary []report.Row   // base first, ranked
 	People  *report.People // residents on the grid cells; nil without a population surface
 	Ranks   map[string]int
 	Meta    report.Study

@@ -51,7 +51,7 @@ type Study struct {
 	Controls *Controls
 	// Checks[i][j] is the control-line check of edit j of alternative i.
 	Checks [][]EditCheck
-	opt places.Options
+	opt    places.Options
 
 	surfOnce sync.Once
 	surf     *population.Surface

@@ -51,9 +51,9 @@ var readSettlements = func(e *env, graphPath string, g *graph.Graph) (*populatio
 // popFlags are the population command's settings.
 type popFlags struct {
 	graph, study, out, png, csv, crsName, property, title, font string
-	sources, totals                                      []string
-	cell                                                 float64
-	adminLevel                                           int
+	sources, totals                                             []string
+	cell                                                        float64
+	adminLevel                                                  int
 }
 
 func populationCmd(e *env) *cobra.Command {
