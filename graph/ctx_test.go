@@ -149,3 +149,38 @@ func TestSnapPointsParallel(t *testing.T) {
 		}
 	}
 }
+
+// RunContext: a live context gives Run's times; a cancelled one stops.
+func TestRunContext(t *testing.T) {
+	g := roadGraph(t, 9, 40000)
+	src := int32(0)
+	for g.Component[src] != 0 {
+		src++
+	}
+	seeds := []Seed{{Node: src}}
+	a, b := NewSearch(g), NewSearch(g)
+	a.Run(Outbound, seeds, Stop{})
+	if a.Settled() <= searchCheckEvery {
+		t.Fatalf("the main component has only %d nodes", a.Settled())
+	}
+	if err := b.RunContext(context.Background(), Outbound, seeds, Stop{}); err != nil {
+		t.Fatal(err)
+	}
+	for v := int32(0); v < int32(g.NumNodes()); v++ {
+		if a.Time(v) != b.Time(v) {
+			t.Fatalf("node %d: got %d want %d", v, b.Time(v), a.Time(v))
+		}
+	}
+	// Cancelled before: nothing settled. Cancelled during (a context whose
+	// Done is already closed but Err checked only after): the search stops
+	// after at most searchCheckEvery settled nodes.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := b.RunContext(ctx, Outbound, seeds, Stop{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+	b.Run(Outbound, seeds, Stop{done: ctx.Done()})
+	if b.Settled() != searchCheckEvery {
+		t.Errorf("settled %d nodes after cancel, want %d", b.Settled(), searchCheckEvery)
+	}
+}

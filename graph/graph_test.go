@@ -334,7 +334,7 @@ func TestDecodeTrailingBytes(t *testing.T) {
 	if err := Encode(&buf, g); err != nil {
 		t.Fatal(err)
 	}
-	for _, extra := range []string{"x", "\x00", string(buf.Bytes())} {
+	for _, extra := range []string{"x", "\x00", buf.String()} {
 		_, err := Decode(bytes.NewReader(append(bytes.Clone(buf.Bytes()), extra...)))
 		var fe *FormatError
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "trailing") {

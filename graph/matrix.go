@@ -141,7 +141,9 @@ func dijkstraInto(ctx context.Context, g *Graph, from, to []Snap, workers int, o
 					return
 				}
 				seeds = g.Seeds(seeds[:0], srcs[i], dir)
-				s.Run(dir, seeds, Stop{Targets: targets})
+				if s.RunContext(ctx, dir, seeds, Stop{Targets: targets}) != nil {
+					return
+				}
 				for j, d := range dsts {
 					t := g.TimeAt(s, d)
 					if dir == Outbound {

@@ -1,6 +1,9 @@
 package graph
 
-import "math/bits"
+import (
+	"context"
+	"math/bits"
+)
 
 // Dijkstra's algorithm on the CSR arrays, the hot loop of fastroad.
 //
@@ -51,6 +54,33 @@ type Stop struct {
 	// milliseconds (0 = no limit). Afterwards Time is exact for every node
 	// with Time <= Limit.
 	Limit uint32
+	// done, set by RunContext, ends the search early when closed.
+	done <-chan struct{}
+}
+
+// searchCheckEvery is how many settled nodes pass between two looks at the
+// context in RunContext (well under a millisecond of work).
+const searchCheckEvery = 1 << 14
+
+// RunContext is Run that stops with ctx.Err() soon after ctx is cancelled
+// (the times are then incomplete).
+func (s *Search) RunContext(ctx context.Context, dir Direction, seeds []Seed, stop Stop) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	stop.done = ctx.Done()
+	s.Run(dir, seeds, stop)
+	return ctx.Err()
+}
+
+// closed reports whether ch is closed, without waiting.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // Search is a reusable Dijkstra workspace for one graph. It is not safe for
@@ -162,6 +192,9 @@ func (s *Search) Run(dir Direction, seeds []Seed, stop Stop) {
 			break
 		}
 		s.settled++
+		if stop.done != nil && s.settled%searchCheckEvery == 0 && closed(stop.done) {
+			break
+		}
 		if s.mark[v] {
 			s.mark[v] = false
 			left--

@@ -419,3 +419,34 @@ func TestOtherRegion(t *testing.T) {
 		t.Errorf("access, town off the network: got exit %d %q", code, stderr)
 	}
 }
+
+// TestInputCaps: the documented caps (docs/hardening.md), and readInput
+// refusing a file one byte over a kind's cap while reading one at the cap.
+func TestInputCaps(t *testing.T) {
+	for _, c := range []struct {
+		kind inputKind
+		want int64
+	}{
+		{kindProfile, 1 << 20}, {kindStudy, 16 << 20}, {kindPoints, 1 << 30},
+		{kindPlanner, 64 << 20}, {kindControls, 1 << 30}, {kindFont, 64 << 20},
+		{kindExtract, 0}, {kindGraph, 0},
+	} {
+		if c.kind.max != c.want {
+			t.Errorf("%s: cap %d, documented %d", c.kind.name, c.kind.max, c.want)
+		}
+	}
+	dir := t.TempDir()
+	at := filepath.Join(dir, "at.yaml")
+	os.WriteFile(at, bytes.Repeat([]byte("#"), int(kindProfile.max)), 0o644)
+	if _, err := readInput(at, kindProfile); err != nil {
+		t.Errorf("a file at the cap: %v", err)
+	}
+	over := filepath.Join(dir, "over.yaml")
+	os.WriteFile(over, bytes.Repeat([]byte("#"), int(kindStudy.max)+1), 0o644)
+	if _, err := readInput(over, kindStudy); err == nil || !strings.Contains(err.Error(), "a study file may have") {
+		t.Errorf("a study file over the cap: got %v", err)
+	}
+	if _, err := readInput(dir, kindControls); err == nil || !strings.Contains(err.Error(), "control lines GeoJSON "+dir+" is a folder") {
+		t.Errorf("a folder as control lines: got %v", err)
+	}
+}

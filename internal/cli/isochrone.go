@@ -218,7 +218,9 @@ and ramps give no access to the land beside them.
 			}
 			t0 := time.Now()
 			s := graph.NewSearch(g)
-			s.Run(dir, seeds, graph.Stop{Limit: uint32(minutes[len(minutes)-1] * 60000)})
+			if err := s.RunContext(e.ctx, dir, seeds, graph.Stop{Limit: uint32(minutes[len(minutes)-1] * 60000)}); err != nil {
+				return err
+			}
 			if err := e.checkpoint("fill"); err != nil {
 				return err
 			}
