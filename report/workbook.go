@@ -211,4 +211,3 @@ func writeSheet(f *excelize.File, name string, sh Sheet, bold int) error {
 	return f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
 }
-
