@@ -306,3 +306,35 @@ func TestOGRInfo(t *testing.T) {
 		t.Errorf("ogrinfo towns fid 1: got %v\n%s\nwant 濮阳市", err, b)
 	}
 }
+
+// BenchmarkWrite writes 10,000 polygons of 100 points and 10,000 points.
+func BenchmarkWrite(b *testing.B) {
+	ring := make([]Point, 101)
+	for i := range 100 {
+		a := float64(i) / 100 * 2 * math.Pi
+		ring[i] = Point{0.01 * math.Cos(a), 0.01 * math.Sin(a)}
+	}
+	ring[100] = ring[0]
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		w, err := Create(filepath.Join(dir, "bench.gpkg"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.Modified = time.Unix(0, 0)
+		pl, _ := w.AddLayer(LayerSpec{Name: "cells", Type: TypePolygon, Columns: []Column{{"minutes", Real}}})
+		pt, _ := w.AddLayer(LayerSpec{Name: "towns", Type: TypePoint, Columns: []Column{{"name", Text}, {"pop", Integer}}})
+		for i := range 10000 {
+			if err := pl.Insert(Polygon{ring}, float64(i)); err != nil {
+				b.Fatal(err)
+			}
+			if err := pt.Insert(Point{float64(i%360) - 180, 0}, "镇", i); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -213,3 +213,30 @@ func FuzzT(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseLang: --lang is user input; any accepted value is zh or en and
+// round-trips.
+func FuzzParseLang(f *testing.F) {
+	for _, s := range []string{"zh", "en", "zh-CN", "EN_us", "", "fr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ParseLang(s)
+		if err != nil {
+			return
+		}
+		if l != ZH && l != EN {
+			t.Fatalf("ParseLang(%q) = %q", s, l)
+		}
+		if l2, err := ParseLang(string(l)); err != nil || l2 != l {
+			t.Fatalf("round trip of %q: got %q, %v", l, l2, err)
+		}
+	})
+}
+
+func BenchmarkT(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = T(ZH, "yardstick_expressway", 3, 5, 30)
+	}
+}

@@ -37,7 +37,10 @@ func SheetName(name string, used map[string]bool) string {
 	if s == "" {
 		s = "Sheet"
 	}
-	base := cutUTF16(s, maxSheetName)
+	base := strings.TrimRight(cutUTF16(s, maxSheetName), "' ")
+	if base == "" {
+		base = "Sheet"
+	}
 	s = base
 	for n := 2; used[strings.ToLower(s)]; n++ {
 		suffix := fmt.Sprintf(" (%d)", n)

@@ -108,3 +108,46 @@ func TestSheetName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSheetName: sheet names come from study and alternative names; every
+// result must be a name Excel accepts, and unique.
+func FuzzSheetName(f *testing.F) {
+	for _, s := range []string{"access", "a/b", "'x'", "", strings.Repeat("敏", 40), "\U0001F600 emoji"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		used := map[string]bool{}
+		a := SheetName(s, used)
+		b := SheetName(s, used)
+		for _, n := range []string{a, b} {
+			units := 0
+			for _, r := range n {
+				units++
+				if r >= 0x10000 {
+					units++
+				}
+			}
+			if n == "" || units > 31 || strings.ContainsAny(n, `[]:*?/\`) || strings.HasPrefix(n, "'") || strings.HasSuffix(n, "'") {
+				t.Fatalf("SheetName(%q) = %q: not a valid sheet name", s, n)
+			}
+		}
+		if strings.EqualFold(a, b) {
+			t.Fatalf("SheetName(%q) twice: %q and %q, want distinct", s, a, b)
+		}
+	})
+}
+
+func BenchmarkWriteWorkbook(b *testing.B) {
+	rows := make([]Row, 2000)
+	for i := range rows {
+		rows[i] = Row{{"town", "城镇"}, {"population", i * 10}, {"minutes", float64(i) / 7}, {"met", i%2 == 0}}
+	}
+	sheets := []Sheet{{Name: "towns", Rows: rows}, {Name: "ranking", Rows: rows[:10]}}
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := WriteWorkbook(&buf, sheets); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
