@@ -89,7 +89,8 @@ func TestRender(t *testing.T) {
 			{"tornado", tornado(lang), []string{i18n.T(lang, "construction_cost"), "+20%"}},
 		} {
 			t.Run(string(lang)+"/"+tc.name, func(t *testing.T) {
-				o := Options{Lang: lang}
+				// 72 dpi keeps the test fast; TestDefaultSize checks 200 dpi.
+				o := Options{Lang: lang, DPI: 72}
 				p, warn, err := Render(tc.c, PNG, o)
 				if err != nil {
 					t.Fatal(err)
@@ -101,9 +102,9 @@ func TestRender(t *testing.T) {
 				if err != nil {
 					t.Fatalf("png does not decode: %v", err)
 				}
-				// 8 × 5 inches at 200 dpi.
-				if b := img.Bounds(); b.Dx() != 1600 || b.Dy() != 1000 {
-					t.Errorf("png size: got %v want 1600×1000", b.Size())
+				// 8 × 5 inches at 72 dpi.
+				if b := img.Bounds(); b.Dx() != 576 || b.Dy() != 360 {
+					t.Errorf("png size: got %v want 576×360", b.Size())
 				}
 				p2, _, _ := Render(tc.c, PNG, o)
 				if !bytes.Equal(p, p2) {
@@ -130,6 +131,18 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestDefaultSize(t *testing.T) {
+	p, _, err := Render(bars(i18n.EN), PNG, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(p))
+	// 8 × 5 inches at 200 dpi.
+	if err != nil || cfg.Width != 1600 || cfg.Height != 1000 {
+		t.Errorf("default png: got %d×%d, %v want 1600×1000", cfg.Width, cfg.Height, err)
+	}
+}
+
 func TestYTicksChinese(t *testing.T) {
 	s, _, err := Render(curves(i18n.ZH), SVG, Options{Lang: i18n.ZH})
 	if err != nil {
@@ -142,7 +155,7 @@ func TestYTicksChinese(t *testing.T) {
 }
 
 func TestNoCJKFontWarns(t *testing.T) {
-	p, warn, err := Render(curves(i18n.ZH), PNG, Options{Lang: i18n.ZH, Font: render.GoFont()})
+	p, warn, err := Render(curves(i18n.ZH), PNG, Options{Lang: i18n.ZH, Font: render.GoFont(), DPI: 72})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +165,11 @@ func TestNoCJKFontWarns(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(p)); err != nil {
 		t.Errorf("png does not decode: %v", err)
 	}
-	if _, warn, _ := Render(bars(i18n.EN), PNG, Options{Font: render.GoFont()}); len(warn) != 1 {
+	if _, warn, _ := Render(bars(i18n.EN), SVG, Options{Font: render.GoFont()}); len(warn) != 1 {
 		t.Errorf("bars with a Chinese label, no CJK font: got %d warnings want 1", len(warn))
 	}
 	latin := Bars{Title: "ENPV", Bars: []Bar{{"a", 1}}}
-	if _, warn, _ := Render(latin, PNG, Options{Font: render.GoFont()}); len(warn) != 0 {
+	if _, warn, _ := Render(latin, SVG, Options{Font: render.GoFont()}); len(warn) != 0 {
 		t.Errorf("latin text: got warnings %q want none", warn)
 	}
 }
@@ -179,7 +192,7 @@ func TestRenderErrors(t *testing.T) {
 		{"nan case", Tornado{Cases: []Case{{"a", nan, 1}}}, "want finite"},
 		{"nil", nil, "no chart"},
 	} {
-		if _, _, err := Render(tc.c, PNG, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, _, err := Render(tc.c, SVG, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v want an error containing %q", tc.name, err, tc.want)
 		}
 	}
