@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -150,4 +151,13 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func ExampleSheetName() {
+	used := map[string]bool{}
+	fmt.Println(SheetName("access: towns/counties", used))
+	fmt.Println(SheetName("Access: towns/counties", used))
+	// Output:
+	// access_ towns_counties
+	// Access_ towns_counties (2)
 }
