@@ -4,9 +4,8 @@
 // A file holds any number of feature tables ("layers"), each with one geometry
 // column of one type (Point, LineString, MultiLineString, Polygon or
 // MultiPolygon) in EPSG:4326 (WGS-84 longitude/latitude, degrees) and typed
-// attribute columns (TEXT, INTEGER, REAL). Nothing else: no tiles, no raster,
-// no spatial index (QGIS and GDAL build one on demand; the rtree extension would
-// need triggers calling ST_* functions the writer cannot register for readers).
+// attribute columns (TEXT, INTEGER, REAL), with a spatial index. Nothing
+// else: no tiles, no raster.
 //
 // # What is written
 //
@@ -17,7 +16,12 @@
 //     extent (min/max of every inserted coordinate) and last_change;
 //   - gpkg_geometry_columns: one row per layer (z = 0, m = 0);
 //   - one table per layer: fid INTEGER PRIMARY KEY AUTOINCREMENT, geom, then
-//     the attribute columns in the order given.
+//     the attribute columns in the order given;
+//   - per layer a spatial index rtree_<layer>_geom (the gpkg_rtree_index
+//     extension, declared in gpkg_extensions), filled as features are
+//     inserted, with the spec's triggers that keep it right when QGIS or GDAL
+//     edit the layer (the triggers call ST_* functions those readers provide,
+//     so they are created by Close, after the writer's own inserts).
 //
 // Geometries are stored as GeoPackage binary: the "GP" header (version 0,
 // little-endian, an XY envelope) then ISO WKB, little-endian.

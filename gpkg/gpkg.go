@@ -54,12 +54,12 @@ type Writer struct {
 
 // Layer is a feature table being written.
 type Layer struct {
-	w      *Writer
-	spec   LayerSpec
-	stmt   *sql.Stmt
-	env    Envelope
-	count  int
-	insert string
+	w     *Writer
+	spec  LayerSpec
+	stmt  *sql.Stmt // insert a feature
+	index *sql.Stmt // insert its envelope into the rtree
+	env   Envelope
+	count int
 }
 
 // Create starts a GeoPackage at path (written to path + ".tmp" and renamed by
@@ -122,6 +122,14 @@ CREATE TABLE gpkg_geometry_columns (
   CONSTRAINT uk_gc_table_name UNIQUE (table_name),
   CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
+);
+CREATE TABLE gpkg_extensions (
+  table_name TEXT,
+  column_name TEXT,
+  extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
 );
 INSERT INTO gpkg_spatial_ref_sys VALUES
   ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
@@ -201,17 +209,23 @@ func (w *Writer) AddLayer(spec LayerSpec) (*Layer, error) {
 		names = append(names, `"`+c.Name+`"`)
 		marks = append(marks, "?")
 	}
-	q := `CREATE TABLE "` + spec.Name + `" (` + strings.Join(cols, ", ") + `)`
-	if _, err := w.tx.Exec(q); err != nil {
+	rtree := `"rtree_` + spec.Name + `_geom"`
+	for _, q := range []string{
+		`CREATE TABLE "` + spec.Name + `" (` + strings.Join(cols, ", ") + `)`,
+		`CREATE VIRTUAL TABLE ` + rtree + ` USING rtree(id, minx, maxx, miny, maxy)`,
+	} {
+		if _, err := w.tx.Exec(q); err != nil {
+			return nil, fmt.Errorf("add layer %q: %w", spec.Name, err)
+		}
+	}
+	l := &Layer{w: w, spec: spec, env: emptyEnvelope()}
+	var err error
+	if l.stmt, err = w.tx.Prepare(`INSERT INTO "` + spec.Name + `" (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`); err != nil {
 		return nil, fmt.Errorf("add layer %q: %w", spec.Name, err)
 	}
-	l := &Layer{w: w, spec: spec, env: emptyEnvelope(),
-		insert: `INSERT INTO "` + spec.Name + `" (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`}
-	stmt, err := w.tx.Prepare(l.insert)
-	if err != nil {
+	if l.index, err = w.tx.Prepare(`INSERT INTO ` + rtree + ` VALUES (?, ?, ?, ?, ?)`); err != nil {
 		return nil, fmt.Errorf("add layer %q: %w", spec.Name, err)
 	}
-	l.stmt = stmt
 	w.layers = append(w.layers, l)
 	return l, nil
 }
@@ -244,8 +258,16 @@ func (l *Layer) Insert(g Geometry, attrs ...any) error {
 		}
 		args = append(args, v)
 	}
-	if _, err := l.stmt.Exec(args...); err != nil {
+	res, err := l.stmt.Exec(args...)
+	if err != nil {
 		return fmt.Errorf("layer %q feature %d: %w", l.spec.Name, n, err)
+	}
+	fid, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("layer %q feature %d: %w", l.spec.Name, n, err)
+	}
+	if _, err := l.index.Exec(fid, env.MinX, env.MaxX, env.MinY, env.MaxY); err != nil {
+		return fmt.Errorf("layer %q feature %d: spatial index: %w", l.spec.Name, n, err)
 	}
 	l.env.union(env)
 	l.count++
@@ -339,6 +361,10 @@ func (w *Writer) finish() error {
 	stamp := mod.UTC().Format("2006-01-02T15:04:05.000Z")
 	for _, l := range w.layers {
 		l.stmt.Close()
+		l.index.Close()
+		if err := w.rtreeTriggers(l.spec.Name); err != nil {
+			return fmt.Errorf("layer %q: spatial index: %w", l.spec.Name, err)
+		}
 		var ext [4]any // NULL extents for an empty layer
 		if !l.env.empty() {
 			ext = [4]any{l.env.MinX, l.env.MinY, l.env.MaxX, l.env.MaxY}
@@ -354,4 +380,28 @@ func (w *Writer) finish() error {
 		}
 	}
 	return w.tx.Commit()
+}
+
+// rtreeTriggers declares the layer's spatial index (the GeoPackage
+// gpkg_rtree_index extension) and adds the triggers that keep it up to date
+// when QGIS or GDAL edit the layer. They call ST_* functions that those
+// readers provide; the writer fills the index itself, so they are created
+// last, after the inserts.
+func (w *Writer) rtreeTriggers(t string) error {
+	r := "rtree_" + t + "_geom"
+	upsert := `INSERT OR REPLACE INTO "` + r + `" VALUES (NEW."fid", ST_MinX(NEW."geom"), ST_MaxX(NEW."geom"), ST_MinY(NEW."geom"), ST_MaxY(NEW."geom"));`
+	for _, q := range []string{
+		`INSERT INTO gpkg_extensions VALUES ('` + t + `', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`,
+		`CREATE TRIGGER "` + r + `_insert" AFTER INSERT ON "` + t + `" WHEN (NEW."geom" NOT NULL AND NOT ST_IsEmpty(NEW."geom")) BEGIN ` + upsert + ` END`,
+		`CREATE TRIGGER "` + r + `_update1" AFTER UPDATE OF "geom" ON "` + t + `" WHEN OLD."fid" = NEW."fid" AND (NEW."geom" NOTNULL AND NOT ST_IsEmpty(NEW."geom")) BEGIN ` + upsert + ` END`,
+		`CREATE TRIGGER "` + r + `_update2" AFTER UPDATE OF "geom" ON "` + t + `" WHEN OLD."fid" = NEW."fid" AND (NEW."geom" ISNULL OR ST_IsEmpty(NEW."geom")) BEGIN DELETE FROM "` + r + `" WHERE id = OLD."fid"; END`,
+		`CREATE TRIGGER "` + r + `_update3" AFTER UPDATE ON "` + t + `" WHEN OLD."fid" != NEW."fid" AND (NEW."geom" NOTNULL AND NOT ST_IsEmpty(NEW."geom")) BEGIN DELETE FROM "` + r + `" WHERE id = OLD."fid"; ` + upsert + ` END`,
+		`CREATE TRIGGER "` + r + `_update4" AFTER UPDATE ON "` + t + `" WHEN OLD."fid" != NEW."fid" AND (NEW."geom" ISNULL OR ST_IsEmpty(NEW."geom")) BEGIN DELETE FROM "` + r + `" WHERE id IN (OLD."fid", NEW."fid"); END`,
+		`CREATE TRIGGER "` + r + `_delete" AFTER DELETE ON "` + t + `" WHEN OLD."geom" NOT NULL BEGIN DELETE FROM "` + r + `" WHERE id = OLD."fid"; END`,
+	} {
+		if _, err := w.tx.Exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -262,6 +262,22 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// TestGDALValidate runs GDAL's GeoPackage validator (python3-gdal, which
+// Debian's gdal-bin pulls in) with its extra checks and warnings as errors.
+func TestGDALValidate(t *testing.T) {
+	const script = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+	py, err := exec.LookPath("python3")
+	if _, serr := os.Stat(script); err != nil || serr != nil {
+		t.Skip("GDAL's validate_gpkg.py not found: apt-get install gdal-bin python3-gdal (or run scripts/install-deps.sh)")
+	}
+	path := filepath.Join(t.TempDir(), "study.gpkg")
+	writeSample(t, path)
+	out, err := exec.Command(py, script, "--extra", "--warning-as-error", path).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("validate_gpkg.py: %v\n%s", err, out)
+	}
+}
+
 // TestOGRInfo checks the file with GDAL's ogrinfo when it is installed.
 func TestOGRInfo(t *testing.T) {
 	ogr, err := exec.LookPath("ogrinfo")
@@ -299,9 +315,14 @@ func TestOGRInfo(t *testing.T) {
 			t.Errorf("ogrinfo output lacks %q:\n%s", want, out)
 		}
 	}
+	// GDAL sees the spatial index.
+	b, err := exec.Command(ogr, "-q", path, "-sql", "SELECT HasSpatialIndex('bands', 'geom')").CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "= 1") {
+		t.Errorf("ogrinfo HasSpatialIndex: got %v\n%s\nwant 1", err, b)
+	}
 	// Chinese text comes back intact.
 	cmd = exec.Command(ogr, "-al", "-q", "-where", "fid = 1", path, "towns")
-	b, err := cmd.CombinedOutput()
+	b, err = cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(b), "濮阳市") {
 		t.Errorf("ogrinfo towns fid 1: got %v\n%s\nwant 濮阳市", err, b)
 	}
@@ -336,5 +357,41 @@ func BenchmarkWrite(b *testing.B) {
 		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSpatialIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "study.gpkg")
+	writeSample(t, path)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The rtree holds each feature's envelope: edited road 1 spans
+	// lon -75.4 .. -75.2, lat 38.75 .. 38.9 (rtree stores 32-bit floats, so
+	// compare loosely).
+	var id int64
+	var minx, maxx, miny, maxy float64
+	if err := db.QueryRow(`SELECT id, minx, maxx, miny, maxy FROM rtree_edited_roads_geom`).Scan(&id, &minx, &maxx, &miny, &maxy); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ got, want float64 }{{minx, -75.4}, {maxx, -75.2}, {miny, 38.75}, {maxy, 38.9}} {
+		if math.Abs(c.got-c.want) > 1e-4 || id != 1 {
+			t.Errorf("rtree row: got id %d %v want id 1 %v", id, c.got, c.want)
+		}
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM rtree_towns_geom`).Scan(&n)
+	if n != 3 {
+		t.Errorf("towns rtree rows: got %d want 3", n)
+	}
+	db.QueryRow(`SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' AND scope = 'write-only'`).Scan(&n)
+	if n != 6 {
+		t.Errorf("rtree extension rows: got %d want 6 (one per layer)", n)
+	}
+	db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_bands_geom_%'`).Scan(&n)
+	if n != 6 {
+		t.Errorf("bands rtree triggers: got %d want 6 (insert, update1-4, delete)", n)
 	}
 }
