@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
@@ -84,6 +85,9 @@ type Comparison struct {
 	Alts    []*report.Alternative
 	Summary []report.Row   // base first, ranked
 	People  *report.People // residents on the grid cells; nil without a population surface
+	// Appraisal is the benefit appraisal (demand, traffic, costs,
+	// ENPV/EBCR/EIRR, sensitivity); nil when the study has no appraisal key.
+	Appraisal *appraisal.Result
 	Ranks   map[string]int
 	Meta    report.Study
 	// Files are the outputs in name order (report.md among them).
