@@ -114,7 +114,7 @@ func seedsFor(g *graph.Graph, dir graph.Direction, pts []graph.Point, names []st
 func isochroneCmd(e *env) *cobra.Command {
 	var pf placeFlags
 	var iso isoFlags
-	var from, to, minutesS, out, pngPath, gridPath, title string
+	var from, to, minutesS, out, pngPath, gridPath, title, studyPath, altName string
 	c := &cobra.Command{
 		Use:   "isochrone --graph G (--from LON,LAT|KIND | --to LON,LAT|KIND) --minutes 15,30,45,60 -o ISO.geojson [--png MAP.png] [--grid GRID.tif|.asc]",
 		Short: "Isochrone bands from or to a point or the nearest place of a kind, as GeoJSON, PNG map and grid",
@@ -148,7 +148,7 @@ and ramps give no access to the land beside them.
 			if err := iso.validate(); err != nil {
 				return err
 			}
-			inputs := []string{pf.graph, pf.extract, pf.planner, pf.profile, iso.font}
+			inputs := []string{pf.graph, pf.extract, pf.planner, pf.profile, iso.font, studyPath}
 			for _, o := range []string{out, pngPath, gridPath} {
 				if o != "" {
 					if err := checkNotInput(o, inputs...); err != nil {
@@ -174,7 +174,35 @@ and ramps give no access to the land beside them.
 			}
 			var ps *placeSet
 			var g *graph.Graph
-			if isPoint && pngPath == "" {
+			if studyPath != "" {
+				if pf.graph != "" || pf.profile != "" || pf.planner != "" || pf.extract != "" {
+					return usagef("isochrone: --study takes the graph, profile and places from the study file; drop --graph, --profile, --places and --extract")
+				}
+				s, err := prepareStudy(e, studyPath)
+				if err != nil {
+					return err
+				}
+				n, err := s.Network(altName)
+				if err != nil {
+					return err
+				}
+				sp, err := s.Places(n)
+				if err != nil {
+					return err
+				}
+				g = n.Graph
+				ps = &placeSet{g: g, prof: s.Profile, places: sp}
+				fl := c.Flags()
+				if !fl.Changed("cell") && s.Spec.Isochrones.CellMetres > 0 {
+					iso.cell = s.Spec.Isochrones.CellMetres
+				}
+				if !fl.Changed("access-m") && s.Spec.Isochrones.AccessMetres > 0 {
+					iso.accessM = s.Spec.Isochrones.AccessMetres
+				}
+				if !fl.Changed("access-kmh") && s.Spec.Isochrones.AccessKmh > 0 {
+					iso.accessKmh = s.Spec.Isochrones.AccessKmh
+				}
+			} else if isPoint && pngPath == "" {
 				prof, err := loadProfile(pf.profile)
 				if err != nil {
 					return err
@@ -297,6 +325,8 @@ and ramps give no access to the land beside them.
 	f.StringVar(&pngPath, "png", "", "also draw a PNG map")
 	f.StringVar(&gridPath, "grid", "", "also write the travel-time grid (minutes) as .tif or .asc")
 	f.StringVar(&title, "title", "", "map title (default: says what was computed)")
+	f.StringVar(&studyPath, "study", "", "a study file: the isochrone on one of its networks (see --alternative), with the study's places and grid settings")
+	f.StringVar(&altName, "alternative", "base", "with --study: the network, base or an alternative's name")
 	iso.add(f)
 	return c
 }

@@ -21,7 +21,7 @@ func init() { register(matrixCmd) }
 const defaultMaxOutput = "10GB"
 
 func matrixCmd(e *env) *cobra.Command {
-	var graphPath, profile, from, to, out, maxOutS string
+	var graphPath, profile, from, to, out, maxOutS, studyPath, altName string
 	var timing bool
 	c := &cobra.Command{
 		Use:   "matrix --graph G --from ORIGINS.csv --to DESTS.csv [-o OUT.csv]",
@@ -39,17 +39,22 @@ in input order, seconds with one decimal, empty when the destination cannot
 be reached. Rows are computed and written in blocks, so memory does not grow
 with the matrix; the output size is estimated first and a matrix larger than
 --max-output is refused. --graph takes a graph file from 'fastroad build' or
-an extract (then built in memory with --profile).`,
+an extract (then built in memory with --profile). --study S --alternative NAME
+takes the network of one alternative of a study (base: the study's base), so
+any figure of a comparison can be checked by hand.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if graphPath == "" || from == "" || to == "" {
-				return usagef("matrix: --graph, --from and --to are required")
+			if (graphPath == "") == (studyPath == "") || from == "" || to == "" {
+				return usagef("matrix: --from, --to and one of --graph and --study are required")
+			}
+			if studyPath != "" && profile != "" {
+				return usagef("matrix: --profile goes with --graph; a study names its own profile")
 			}
 			maxOut, err := membudget.ParseSize(maxOutS)
 			if err != nil {
 				return usagef("matrix: --max-output %v", err)
 			}
-			inputs := []string{graphPath, from, to, profile}
+			inputs := []string{graphPath, from, to, profile, studyPath}
 			if out != "" && out != "-" {
 				if err := checkNotInput(out, inputs...); err != nil {
 					return err
@@ -72,8 +77,18 @@ an extract (then built in memory with --profile).`,
 					len(op), len(dp), membudget.Format(need), membudget.Format(maxOut))
 			}
 			t0 := time.Now()
-			g, err := loadGraph(e, graphPath, prof, profile != "")
-			if err != nil {
+			var g *graph.Graph
+			if studyPath != "" {
+				s, err := prepareStudy(e, studyPath)
+				if err != nil {
+					return err
+				}
+				n, err := s.Network(altName)
+				if err != nil {
+					return err
+				}
+				g, prof = n.Graph, s.Profile
+			} else if g, err = loadGraph(e, graphPath, prof, profile != ""); err != nil {
 				return err
 			}
 			tLoad := time.Since(t0)
@@ -120,6 +135,8 @@ an extract (then built in memory with --profile).`,
 	}
 	f := c.Flags()
 	f.StringVar(&graphPath, "graph", "", "graph file or OSM extract")
+	f.StringVar(&studyPath, "study", "", "a study file: the matrix on one of its networks (see --alternative), to check a comparison's figures by hand")
+	f.StringVar(&altName, "alternative", "base", "with --study: the network, base or an alternative's name")
 	f.StringVar(&profile, "profile", "", "speed profile YAML (for an extract; checked against a graph file)")
 	f.StringVar(&from, "from", "", "origins CSV (id,lon,lat)")
 	f.StringVar(&to, "to", "", "destinations CSV (id,lon,lat)")
