@@ -108,9 +108,8 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 		}
 	}
 	minutes := spec.Isochrones.Minutes
-	lo, hi := s.Base.Graph.Bounds()
 	fill := opt.Fill
-	fill.Box = [4]float64{lo.Lon, lo.Lat, hi.Lon, hi.Lat}
+	fill.Box = s.RegionBox()
 	c := &Comparison{Study: s}
 	c.Eval = report.EvalOptions{
 		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes,

@@ -35,8 +35,8 @@ func (s *Study) buildSurface() (*population.Surface, error) {
 	if !(cell >= 10 && cell <= 10000) {
 		return nil, configf("study %s: population_cell_m: %v: want 10 to 10000 metres", s.Path, cell)
 	}
-	lo, hi := s.Base.Graph.Bounds()
-	surf, err := population.NewSurface(lo.Lon, lo.Lat, hi.Lon, hi.Lat, cell)
+	box := s.RegionBox()
+	surf, err := population.NewSurface(box[0], box[1], box[2], box[3], cell)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +120,18 @@ func (s *Study) clipRegion(surf *population.Surface) error {
 		}
 	}
 	return nil
+}
+
+// RegionBox is the study's area: the base network's bounds plus a margin
+// of 2 km (the farthest land reach a study may set is covered by it at
+// the usual settings, and residents on the rim of the network keep their
+// cells), so the population surface and every travel-time grid share it.
+func (s *Study) RegionBox() [4]float64 {
+	lo, hi := s.Base.Graph.Bounds()
+	const marginM = 2000
+	dLat := marginM / 111000.0
+	dLon := dLat / math.Max(math.Cos((lo.Lat+hi.Lat)/2*math.Pi/180), 0.01)
+	return [4]float64{lo.Lon - dLon, lo.Lat - dLat, hi.Lon + dLon, hi.Lat + dLat}
 }
 
 // RoadPieces are the network's residential streets, whose length weighs
@@ -317,11 +329,11 @@ func (s *Study) EstimateMemory(opt Options) (int64, string, error) {
 	if cell <= 0 {
 		cell = 100
 	}
-	lo, hi := s.Base.Graph.Bounds()
+	box := s.RegionBox()
 	// cells of the grid, without allocating it
-	midLat := (lo.Lat + hi.Lat) / 2 * math.Pi / 180
-	w := (hi.Lon-lo.Lon)*111320*math.Cos(midLat)/cell + 2
-	h := (hi.Lat-lo.Lat)*110574/cell + 2
+	midLat := (box[1] + box[3]) / 2 * math.Pi / 180
+	w := (box[2]-box[0])*111320*math.Cos(midLat)/cell + 2
+	h := (box[3]-box[1])*110574/cell + 2
 	cells := int64(w * h)
 	dests := int64(len(report.Destinations))
 	workers := int64(opt.Workers)

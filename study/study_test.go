@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/places"
+	"github.com/fastroad/fastroad/population"
+	"github.com/fastroad/fastroad/report"
 	"github.com/fastroad/fastroad/scenarios"
 )
 
@@ -122,4 +125,63 @@ func asConfig(err error, ce *ConfigError) bool {
 		*ce = c
 	}
 	return ok
+}
+
+// TestPeopleHandDrawn: 1,000 residents given as a census point at
+// Testville land on one 250 m surface cell, spread over the 200 m grid cells
+// it overlaps. Each cell's time is the walk to the road (5 km/h) plus 9.8
+// min by road today and 4.9 min with the faster road, so every resident
+// saves the same 4.9 min: about 4,900 person-minutes, and the weighted mean
+// falls by 4.9 min. None is within 5 min today (the road alone takes 9.8).
+// Closing the only road leaves all 1,000 unreached: "no longer reached",
+// never minutes saved or lost.
+func TestPeopleHandDrawn(t *testing.T) {
+	in := handDrawn(t)
+	in.Population = []population.Source{{Name: "census", Points: []population.Point{
+		{Lon: 116.0, Lat: 36.0005, Pop: 1000, Name: "Testville"},
+	}}}
+	s, err := Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Compare(context.Background(), Options{NoMaps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.People == nil || math.Abs(c.People.Total-1000) > 1e-3 {
+		t.Fatalf("people on the grid: %v (outside the grid %v), want 1000", c.People.Total, c.People.Outside)
+	}
+	within := func(o *report.Outcome, m float64) float64 { return o.Dest[report.TargetHSR].People.Within(0, m) }
+	base := c.Base.Dest[report.TargetHSR].People.All()
+	if math.Abs(base.Reached-1000) > 1 {
+		t.Errorf("today reached: %v, want 1000", base.Reached)
+	}
+	if got := within(c.Base, 5); got > 1 {
+		t.Errorf("today within 5 min of HSR: %v, want 0", got)
+	}
+	var faster, closed *report.Alternative
+	for _, a := range c.Alts {
+		switch a.Name {
+		case "faster":
+			faster = a
+		case "closed":
+			closed = a
+		}
+	}
+	fast := faster.Dest[report.TargetHSR].People.All()
+	if d := base.MeanMinutes - fast.MeanMinutes; math.Abs(d-4.9) > 0.15 {
+		t.Errorf("faster: weighted mean %.2f -> %.2f min, want 4.9 min less", base.MeanMinutes, fast.MeanMinutes)
+	}
+	if got := within(faster.Outcome, 10); got <= within(c.Base, 10) {
+		t.Errorf("faster: within 10 min %v, not more than today's %v", got, within(c.Base, 10))
+	}
+	// About 1,000 x 4.9 min saved (9.8 -> 4.9 by road; the walk is the same).
+	sv := faster.Savings[report.TargetHSR].Groups[0]
+	if sv.PersonMinutes < 1000*4.5 || sv.PersonMinutes > 1000*5.3 || sv.NewlyReached != 0 {
+		t.Errorf("faster: %+v, want about 4,900 person-minutes saved", sv)
+	}
+	cs := closed.Savings[report.TargetHSR].Groups[0]
+	if cs.PersonMinutes != 0 || math.Abs(cs.NoLongerReached-1000) > 1 {
+		t.Errorf("closed: %+v, want 1000 no longer reached and 0 person-minutes", cs)
+	}
 }
