@@ -48,7 +48,7 @@ func (o *Options) defaults(spec *scenarios.Study) {
 	if o.Fill.CellMetres <= 0 {
 		o.Fill.CellMetres = spec.Isochrones.CellMetres
 	}
-	if o.Fill.AccessMetres <= 0 {
+	if o.Fill.AccessMetres == 0 { // < 0: no land beside the roads
 		o.Fill.AccessMetres = spec.Isochrones.AccessMetres
 	}
 	if o.Fill.AccessKmh <= 0 {

@@ -62,13 +62,11 @@ there are replaced, and only once every new file is complete.`,
 			if !fl.Changed("cell") {
 				iso.cell = 0 // the study's cell_m
 			}
-			if !fl.Changed("access-m") {
-				iso.accessM = 0 // the study's access_m
-			}
+			accessSet := fl.Changed("access-m")
 			if !fl.Changed("access-kmh") {
 				iso.accessKmh = 0
 			}
-			return runCompare(e, args[0], out, iso, noMaps)
+			return runCompare(e, args[0], out, iso, accessSet, noMaps)
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "folder to write")
@@ -77,7 +75,7 @@ there are replaced, and only once every new file is complete.`,
 	return c
 }
 
-func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error {
+func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps bool) error {
 	t0 := time.Now()
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(e.stderr, "[%5.1fs] %s\n", time.Since(t0).Seconds(), fmt.Sprintf(format, args...))
@@ -102,6 +100,9 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, noMaps bool) error 
 	logf("base network: %d nodes, %d segments; applied %d alternatives", s.Base.Graph.NumNodes(), len(s.Base.Graph.Segments), len(s.Results))
 	opt := study.Options{Fill: iso.options(0), NoMaps: noMaps, Log: logf}
 	opt.Fill.MaxSeconds = 0
+	if !accessSet {
+		opt.Fill.AccessMetres = 0 // the study's access_m, else the default
+	}
 	need, what, err := s.EstimateMemory(opt)
 	if err != nil {
 		return err
