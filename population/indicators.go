@@ -4,14 +4,17 @@ package population
 // residents of cell k (Surface.Resample onto the grid), secs[k] the travel
 // time of cell k in seconds as isochrone.Grid.T holds it (+Inf or NaN:
 // unreached). A cell whose time exceeds the limit counts as unreached.
-// Everything is one pass over the cells (the median sorts the reached
-// cells: O(n log n)), no maps.
+// Everything is one pass over the cells, no maps, no sort: the median is
+// read from a histogram of reached residents in 0.1-minute bins (the
+// precision every table prints), exact to the bin's upper edge.
 
 import (
 	"fmt"
 	"math"
-	"slices"
 )
+
+// medianBin is the resolution of medians, in seconds (0.1 min).
+const medianBin = 6
 
 // DefaultLimitMinutes is the travel time beyond which a cell counts as not
 // reached (issue 7: 180 min).
@@ -77,12 +80,11 @@ func AccessBy[G uint8 | int16](pop, secs []float32, group []G, n int, minutes []
 	}
 	out := make([]Access, n)
 	sums := make([]float64, n) // person-minutes
-	type tp struct {
-		t float32
-		p float32
-		g int32
-	}
-	var reached []tp
+	// The median comes from a histogram of reached residents per group in
+	// bins of medianBin seconds (0.1 min, the precision every table
+	// prints): one pass, no sort of the cells.
+	nbins := int(math.Ceil(limit*60/medianBin)) + 1
+	hist := make([]float64, n*nbins)
 	limS := float32(limit * 60)
 	for k, p := range pop {
 		if !(p > 0) {
@@ -112,39 +114,32 @@ func AccessBy[G uint8 | int16](pop, secs []float32, group []G, n int, minutes []
 		for b := len(minutes) - 1; b >= 0 && m <= minutes[b]; b-- {
 			a.Within[b] += float64(p)
 		}
-		reached = append(reached, tp{t, p, int32(g)})
+		bin := int(math.Ceil(float64(t) / medianBin)) // bin b holds (b-1)*6 < t <= b*6 s
+		if bin >= nbins {
+			bin = nbins - 1
+		}
+		hist[g*nbins+bin] += float64(p)
 	}
-	slices.SortFunc(reached, func(a, b tp) int {
-		if a.g != b.g {
-			return int(a.g - b.g)
-		}
-		if a.t < b.t {
-			return -1
-		}
-		if a.t > b.t {
-			return 1
-		}
-		return 0
-	})
-	acc := make([]float64, n)
 	for i := range out {
-		out[i].MeanMinutes, out[i].MedianMinutes = math.NaN(), math.NaN()
-		if out[i].Within == nil {
-			out[i].Minutes = minutes
-			out[i].Within = make([]float64, len(minutes))
+		a := &out[i]
+		a.MeanMinutes, a.MedianMinutes = math.NaN(), math.NaN()
+		if a.Within == nil {
+			a.Minutes = minutes
+			a.Within = make([]float64, len(minutes))
 		}
-		if out[i].Reached > 0 {
-			out[i].MeanMinutes = sums[i] / out[i].Reached
-		}
-	}
-	for _, r := range reached {
-		a := &out[r.g]
-		if !math.IsNaN(a.MedianMinutes) {
+		if a.Reached <= 0 {
 			continue
 		}
-		acc[r.g] += float64(r.p)
-		if acc[r.g] >= a.Reached/2 {
-			a.MedianMinutes = float64(r.t) / 60
+		a.MeanMinutes = sums[i] / a.Reached
+		acc := 0.0
+		for b, v := range hist[i*nbins : (i+1)*nbins] {
+			acc += v
+			if acc >= a.Reached/2 {
+				// the bin's upper edge: at least half the reached residents
+				// are within it
+				a.MedianMinutes = math.Min(float64(b)*medianBin, limit*60) / 60
+				break
+			}
 		}
 	}
 	return out, nil

@@ -74,7 +74,7 @@ func (o *Outcome) Release() {
 type Destination struct {
 	Key   string
 	Grid  *isochrone.Grid // seconds, +Inf beyond the limit or unreached
-	Bands []isochrone.Band
+	Bands []isochrone.Band // only for the entrance and the HSR station (drawn)
 	Seeds int // network points the search started from
 	// People: residents reaching it within each band, nil without a
 	// population surface.
@@ -139,7 +139,8 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 	s.NoPaths = true
 	for _, t := range Destinations {
 		seeds := destinationSeeds(g, t, ps, opt)
-		d, err := inboundIsochrone(s, seeds, opt)
+		// Bands (contours) only for the kinds the maps and GeoJSON draw.
+		d, err := inboundIsochrone(s, seeds, opt, t == TargetEntrance || t == TargetHSR)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", TargetLabel(t), err)
 		}
@@ -281,7 +282,7 @@ func destinationSeeds(g *graph.Graph, t string, ps []places.Place, opt EvalOptio
 
 // inboundIsochrone is the grid and bands of the time to the nearest seed,
 // filled up to the limit; nil when there are no seeds or nothing is reached.
-func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions) (*Destination, error) {
+func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions, bands bool) (*Destination, error) {
 	if len(seeds) == 0 {
 		return nil, nil
 	}
@@ -297,7 +298,11 @@ func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions) (*De
 	if err != nil {
 		return nil, err
 	}
-	return &Destination{Grid: grid, Bands: isochrone.Bands(grid, opt.Minutes), Seeds: len(seeds)}, nil
+	d := &Destination{Grid: grid, Seeds: len(seeds)}
+	if bands {
+		d.Bands = isochrone.Bands(grid, opt.Minutes)
+	}
+	return d, nil
 }
 
 // Meets reports the targets a row meets.

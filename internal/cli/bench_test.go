@@ -27,3 +27,26 @@ func BenchmarkCompareDelaware(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompareDemo runs compare --no-maps on the demo study (five
+// alternatives, people indicators for five destination kinds from the
+// census-total population surface). Goal (issue 7): <= 3 s on 2 cores.
+// Sub-benchmarks: the study's 100 m grid cells, and 250 m (the population
+// surface's cell; 6x fewer cells).
+func BenchmarkCompareDemo(b *testing.B) {
+	for _, cell := range []float64{0, 250} {
+		name := "cell-study"
+		if cell > 0 {
+			name = "cell-250m"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := &env{stdout: io.Discard, stderr: io.Discard, ctx: testContext()}
+			for i := 0; i < b.N; i++ {
+				out := filepath.Join(b.TempDir(), "out")
+				if err := runCompare(e, "../../demo/study.yaml", out, isoFlags{cell: cell, accessKmh: 0, accessM: 0}, false, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
