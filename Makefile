@@ -21,7 +21,7 @@ demo: build
 
 # Benchmarks; see BENCHMARKS.md for what each measures and the goals.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./places/ ./controllines/ ./render/ ./internal/cli/ ./internal/outfile/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./graph/ ./osm/ ./isochrone/ ./places/ ./controllines/ ./render/ ./population/ ./appraisal/ ./gpkg/ ./chart/ ./report/ ./i18n/ ./internal/cli/ ./internal/outfile/
 
 # Short fuzz runs of every parser of user input.
 FUZZTIME ?= 15s
@@ -45,6 +45,15 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzContour$$' -fuzztime $(FUZZTIME) ./isochrone/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadGeoJSON$$' -fuzztime $(FUZZTIME) ./controllines/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseFont$$' -fuzztime $(FUZZTIME) ./render/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadExtractXML$$' -fuzztime $(FUZZTIME) ./osm/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadGeoTIFF$$' -fuzztime $(FUZZTIME) ./population/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadASC$$' -fuzztime $(FUZZTIME) ./population/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePopulationPoints$$' -fuzztime $(FUZZTIME) ./population/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadPopulationPolygons$$' -fuzztime $(FUZZTIME) ./population/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseOD$$' -fuzztime $(FUZZTIME) ./appraisal/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseLang$$' -fuzztime $(FUZZTIME) ./i18n/
+	$(GO) test -run '^$$' -fuzz '^FuzzT$$' -fuzztime $(FUZZTIME) ./i18n/
+	$(GO) test -run '^$$' -fuzz '^FuzzSheetName$$' -fuzztime $(FUZZTIME) ./report/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
