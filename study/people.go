@@ -8,6 +8,7 @@ import (
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
+	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/population"
 	"github.com/fastroad/fastroad/report"
 )
@@ -40,8 +41,10 @@ func (s *Study) buildSurface() (*population.Surface, error) {
 	if err != nil {
 		return nil, err
 	}
+	set, notes := withPlannerPopulations(s.Settlements, s.Plan)
+	s.popNotes = notes
 	opt := population.Options{
-		Settlements: s.Settlements,
+		Settlements: set,
 		Roads:       RoadPieces(s.Base.Graph),
 		Totals:      spec.PopulationTotals,
 		AdminLevel:  spec.PopulationAdminLevel,
@@ -65,6 +68,15 @@ func (s *Study) Region() []string {
 	}
 	var out []string
 	for name := range s.Spec.PopulationTotals {
+		// viper lowers the case of map keys: name the boundary as mapped
+		if s.Settlements != nil {
+			for _, b := range s.Settlements.Boundaries {
+				if strings.EqualFold(b.Name, name) {
+					name = b.Name
+					break
+				}
+			}
+		}
 		out = append(out, name)
 	}
 	slices.Sort(out)
@@ -309,6 +321,9 @@ func (s *Study) populationMethod(p *report.People) []string {
 			out = append(out, "Population source "+r.Name+": "+w)
 		}
 	}
+	for _, n := range s.popNotes {
+		out = append(out, "Population: "+n+".")
+	}
 	if region := s.Region(); len(region) > 0 {
 		out = append(out, fmt.Sprintf("Study region: the counties %s; %.0f residents the surface holds outside them (estimates for neighbouring areas the extract covers) are left out.", strings.Join(region, ", "), p.LeftOut))
 	}
@@ -353,3 +368,90 @@ func (s *Study) EstimateMemory(opt Options) (int64, string, error) {
 
 // graphBytes is a graph's memory, about 85 bytes an arc (BENCHMARKS.md).
 func graphBytes(g *graph.Graph) int64 { return int64(g.NumArcs()) * 85 }
+
+// withPlannerPopulations gives the settlements the populations of the
+// planner's towns: each planner's town with a population replaces the OSM
+// places of the same name (a whole word of it: "City of Seaford" for
+// Seaford) within 3 km of its point (anywhere without a point), keeping one
+// (an area if there is one) with the planner's figure and dropping the
+// others, so that a town mapped twice (a node and an area) does not weigh
+// twice, and a small US "city" does not weigh as the 100,000 residents the
+// class default assumes. It returns a copy and one note per town.
+func withPlannerPopulations(set *population.Settlements, plan *places.Plan) (*population.Settlements, []string) {
+	if set == nil || plan == nil {
+		return set, nil
+	}
+	out := *set
+	out.Places = slices.Clone(set.Places)
+	var notes []string
+	for _, e := range plan.Edits {
+		if e.Population < 0 || e.Op == places.OpRemove || (e.Kind != "" && e.Kind != places.KindTown) || e.Name == "" {
+			continue
+		}
+		var match []int
+		for i := range out.Places {
+			p := &out.Places[i]
+			if !nameHasWord(p.Name, e.Name) && !nameHasWord(p.NameEN, e.Name) && p.NameZH != e.Name {
+				continue
+			}
+			if e.HasPoint && graph.Distance(graph.Point{Lon: e.Lon, Lat: e.Lat}, graph.Point{Lon: p.Lon, Lat: p.Lat}) > 3000 {
+				continue
+			}
+			match = append(match, i)
+		}
+		if len(match) == 0 {
+			continue
+		}
+		keep := match[0]
+		for _, i := range match {
+			if out.Places[i].Area != nil {
+				keep = i
+				break
+			}
+		}
+		var names []string
+		for _, i := range match {
+			names = append(names, fmt.Sprintf("%s (%s)", out.Places[i].Name, out.Places[i].Kind))
+		}
+		out.Places[keep].Population = int64(e.Population)
+		drop := map[int]bool{}
+		for _, i := range match {
+			if i != keep {
+				drop[i] = true
+			}
+		}
+		kept := out.Places[:0:0]
+		for i, p := range out.Places {
+			if !drop[i] {
+				kept = append(kept, p)
+			}
+		}
+		out.Places = kept
+		notes = append(notes, fmt.Sprintf("the planner's population of %s (%d) weighs the OSM places %s as one place", e.Name, e.Population, strings.Join(names, ", ")))
+	}
+	return &out, notes
+}
+
+// nameHasWord reports whether name holds word as whole words, ignoring case
+// ("City of Seaford" holds "Seaford").
+func nameHasWord(name, word string) bool {
+	n, w := strings.ToLower(name), strings.ToLower(strings.TrimSpace(word))
+	if w == "" {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(n[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isLetter(n[j-1])
+		after := j+len(w) == len(n) || !isLetter(n[j+len(w)])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }

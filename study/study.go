@@ -56,7 +56,8 @@ type Study struct {
 	surfOnce sync.Once
 	surf     *population.Surface
 	surfErr  error
-	leftOut  float64 // residents outside the study region, removed
+	leftOut  float64  // residents outside the study region, removed
+	popNotes []string // what the planner's populations changed
 }
 
 // Prepare applies every alternative to the base network and checks each
