@@ -3,6 +3,7 @@ package study
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -183,5 +184,34 @@ func TestPeopleHandDrawn(t *testing.T) {
 	cs := closed.Savings[report.TargetHSR].Groups[0]
 	if cs.PersonMinutes != 0 || math.Abs(cs.NoLongerReached-1000) > 1 {
 		t.Errorf("closed: %+v, want 1000 no longer reached and 0 person-minutes", cs)
+	}
+}
+
+// TestPlannerPopulations: a planner's town with a population replaces the
+// OSM places of its name nearby (an area kept, a node dropped) and leaves
+// others alone; "City of Seaford" holds the word Seaford, "Seafordville"
+// does not.
+func TestPlannerPopulations(t *testing.T) {
+	ring := population.Ring{{0, 0}, {0.01, 0}, {0.01, 0.01}, {0, 0.01}, {0, 0}}
+	set := &population.Settlements{Places: []population.SettlementPlace{
+		{Type: "node", ID: 1, Kind: "village", Name: "Seaford", Lon: 0.005, Lat: 0.005},
+		{Type: "relation", ID: 2, Kind: "city", Name: "City of Seaford", Lon: 0.005, Lat: 0.005, Area: population.MultiPolygon{{ring}}},
+		{Type: "node", ID: 3, Kind: "village", Name: "Seafordville", Lon: 0.006, Lat: 0.005},
+		{Type: "node", ID: 4, Kind: "town", Name: "Seaford", Lon: 1, Lat: 1}, // 150 km away
+	}}
+	plan := &places.Plan{Edits: []places.Edit{{Op: places.OpAdd, Kind: places.KindTown, ID: "s", Name: "Seaford", Lon: 0.005, Lat: 0.005, HasPoint: true, Population: 7957}}}
+	got, notes := withPlannerPopulations(set, plan)
+	var ids []int64
+	for _, p := range got.Places {
+		ids = append(ids, p.ID)
+		if p.ID == 2 && p.Population != 7957 {
+			t.Errorf("City of Seaford: population %d, want 7957", p.Population)
+		}
+	}
+	if fmt.Sprint(ids) != "[2 3 4]" || len(notes) != 1 {
+		t.Errorf("kept %v (notes %v), want [2 3 4]: the node dropped, the far town and Seafordville kept", ids, notes)
+	}
+	if len(set.Places) != 4 {
+		t.Error("the input settlements were changed")
 	}
 }
