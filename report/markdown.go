@@ -70,7 +70,7 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 		p("Ties: %s (equal on the ranking measure and on both mean times).\n\n", strings.Join(ties, "; "))
 	}
 	if len(none) > 0 {
-		p("No measure changes at all for: %s.\n\n", strings.Join(none, ", "))
+		p("No summary measure changes (at the precision printed) for: %s; savings.csv has any smaller change.\n\n", strings.Join(none, ", "))
 	}
 
 	peopleMarkdown(p, st, base, alts, order)
