@@ -377,6 +377,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 				return err
 			}
 			out.addBytes(name+"-minutes.tif", data)
+			out.add(name+"-minutes.prj", isochrone.WritePRJ)
 		}
 		if !opt.NoMaps {
 			if err := ctx.Err(); err != nil {
