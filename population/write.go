@@ -1,6 +1,8 @@
 package population
 
 import (
+	"github.com/fastroad/fastroad/isochrone"
+
 	"bufio"
 	"bytes"
 	"compress/zlib"
@@ -10,8 +12,9 @@ import (
 	"math"
 )
 
-// PRJ is the ESRI .prj text for EPSG:4326, written beside every grid.
-const PRJ = `GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]`
+// PRJ is the ESRI .prj text for EPSG:4326, written beside every grid (the
+// isochrone package's, so every grid fastroad writes carries the same).
+const PRJ = isochrone.PRJ
 
 // WriteGeoTIFF writes the surface as a single-band float32 GeoTIFF of
 // residents per cell in EPSG:4326 (PixelIsArea), deflate-compressed with
