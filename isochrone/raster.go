@@ -1,8 +1,9 @@
 package isochrone
 
 import (
+	"github.com/fastroad/fastroad/internal/geotiff"
+
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -97,129 +98,18 @@ func PRJName(name string) string {
 }
 
 // WriteGeoTIFF writes the grid as a single-band float32 GeoTIFF of minutes
-// in WGS-84 (EPSG:4326), uncompressed, one strip per row, NoData for
-// unreached cells (GDAL_NODATA tag).
+// in WGS-84 (EPSG:4326), deflate-compressed with the floating-point
+// predictor, NoData for unreached cells (GDAL_NODATA tag).
 func WriteGeoTIFF(w io.Writer, g *Grid) error {
-	type entry struct {
-		tag, typ uint16
-		count    uint32
-		value    []byte // inline when <= 4 bytes, else written after the IFD
-	}
-	le := binary.LittleEndian
-	u16 := func(vs ...uint16) []byte {
-		b := make([]byte, 2*len(vs))
-		for i, v := range vs {
-			le.PutUint16(b[2*i:], v)
-		}
-		return b
-	}
-	u32 := func(vs ...uint32) []byte {
-		b := make([]byte, 4*len(vs))
-		for i, v := range vs {
-			le.PutUint32(b[4*i:], v)
-		}
-		return b
-	}
-	f64 := func(vs ...float64) []byte {
-		b := make([]byte, 8*len(vs))
-		for i, v := range vs {
-			le.PutUint64(b[8*i:], math.Float64bits(v))
-		}
-		return b
-	}
-	const (
-		tShort, tLong, tDouble, tASCII = 3, 4, 12, 2
-	)
-	rowBytes := uint32(4 * g.W)
-	stripOffsets := make([]uint32, g.H)
-	stripCounts := make([]uint32, g.H)
-	for j := range stripCounts {
-		stripCounts[j] = rowBytes
-	}
-	nodata := []byte(strconv.Itoa(NoData) + "\x00")
-	geoKeys := u16(1, 1, 0, 3, // version 1.1.0, 3 keys
-		1024, 0, 1, 2, // GTModelTypeGeoKey = geographic
-		1025, 0, 1, 1, // GTRasterTypeGeoKey = PixelIsArea
-		2048, 0, 1, 4326) // GeographicTypeGeoKey = WGS 84
-	entries := []entry{
-		{256, tLong, 1, u32(uint32(g.W))},
-		{257, tLong, 1, u32(uint32(g.H))},
-		{258, tShort, 1, u16(32)},
-		{259, tShort, 1, u16(1)},
-		{262, tShort, 1, u16(1)},
-		{273, tLong, uint32(g.H), nil}, // strip offsets, filled below
-		{277, tShort, 1, u16(1)},
-		{278, tLong, 1, u32(1)},
-		{279, tLong, uint32(g.H), u32(stripCounts...)},
-		{284, tShort, 1, u16(1)},
-		{339, tShort, 1, u16(3)}, // IEEE float
-		{33550, tDouble, 3, f64(g.DLon, g.DLat, 0)},
-		{33922, tDouble, 6, f64(0, 0, 0, g.MinLon-g.DLon/2, g.MinLat+(float64(g.H)-0.5)*g.DLat, 0)},
-		{34735, tShort, uint32(len(geoKeys) / 2), geoKeys},
-		{42113, tASCII, uint32(len(nodata)), nodata},
-	}
-	// Layout: header (8) | IFD | out-of-line values | pixel rows.
-	ifdSize := uint32(2 + 12*len(entries) + 4)
-	off := 8 + ifdSize
-	offsets := make([]uint32, len(entries))
-	for i := range entries {
-		n := uint32(len(entries[i].value))
-		if entries[i].tag == 273 {
-			n = 4 * uint32(g.H)
-		}
-		if n > 4 {
-			offsets[i] = off
-			off += n + n%2
-		}
-	}
-	for j := range stripOffsets {
-		// row 0 of the image is the northern edge
-		stripOffsets[j] = off + uint32(j)*rowBytes
-	}
-	for i := range entries {
-		if entries[i].tag == 273 {
-			entries[i].value = u32(stripOffsets...)
-		}
-	}
-	if uint64(off)+uint64(rowBytes)*uint64(g.H) > math.MaxUint32 {
-		return fmt.Errorf("grid of %dx%d cells is too large for a classic TIFF", g.W, g.H)
-	}
-	bw := bufio.NewWriter(w)
-	bw.Write([]byte{'I', 'I', 42, 0})
-	bw.Write(u32(8))
-	bw.Write(u16(uint16(len(entries))))
-	for i, e := range entries {
-		bw.Write(u16(e.tag, e.typ))
-		bw.Write(u32(e.count))
-		if len(e.value) > 4 {
-			bw.Write(u32(offsets[i]))
-		} else {
-			v := append(append([]byte(nil), e.value...), 0, 0, 0, 0)
-			bw.Write(v[:4])
-		}
-	}
-	bw.Write(u32(0)) // no next IFD
-	for _, e := range entries {
-		if len(e.value) > 4 {
-			bw.Write(e.value)
-			if len(e.value)%2 == 1 {
-				bw.WriteByte(0)
+	nd := float64(NoData)
+	tg := geotiff.Grid{MinLon: g.MinLon, MinLat: g.MinLat, DLon: g.DLon, DLat: g.DLat, W: g.W, H: g.H}
+	return geotiff.Write(w, tg, geotiff.Options{NoData: &nd}, func(j int, dst []float32) {
+		for i, t := range g.T[j*g.W : (j+1)*g.W] {
+			if math.IsInf(float64(t), 0) || math.IsNaN(float64(t)) {
+				dst[i] = NoData
+			} else {
+				dst[i] = t / 60
 			}
 		}
-	}
-	row := make([]byte, rowBytes)
-	for j := g.H - 1; j >= 0; j-- {
-		for i := 0; i < g.W; i++ {
-			t := float64(g.T[j*g.W+i])
-			v := float32(NoData)
-			if !math.IsInf(t, 0) && !math.IsNaN(t) {
-				v = float32(t / 60)
-			}
-			le.PutUint32(row[4*i:], math.Float32bits(v))
-		}
-		if _, err := bw.Write(row); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
+	})
 }
