@@ -139,4 +139,3 @@ func TestGDALReadsGrids(t *testing.T) {
 		}
 	}
 }
-

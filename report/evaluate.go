@@ -73,9 +73,9 @@ func (o *Outcome) Release() {
 // one kind.
 type Destination struct {
 	Key   string
-	Grid  *isochrone.Grid // seconds, +Inf beyond the limit or unreached
+	Grid  *isochrone.Grid  // seconds, +Inf beyond the limit or unreached
 	Bands []isochrone.Band // only for the entrance and the HSR station (drawn)
-	Seeds int // network points the search started from
+	Seeds int              // network points the search started from
 	// People: residents reaching it within each band, nil without a
 	// population surface.
 	People *PeopleAccess
