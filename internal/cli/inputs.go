@@ -24,8 +24,11 @@ var (
 	kindPlanner  = inputKind{"planner's file", 64 << 20}       // 64 MiB: every village of a province is < 10 MB
 	kindControls = inputKind{"control lines GeoJSON", 1 << 30} // 1 GiB: a detailed red-line plan is tens of MB
 	kindFont     = inputKind{"font", 64 << 20}                 // 64 MiB: CJK TTC fonts are 5-30 MB
-	kindExtract  = inputKind{"OSM extract", 0}                 // read in passes, never whole
-	kindGraph    = inputKind{"graph file or extract", 0}       // header checked before allocation
+	// 4 GiB: WorldPop's 100 m China raster (float32, deflate) is about 1 GB;
+	// a province's crop is tens of MB
+	kindPopulation = inputKind{"population source", 4 << 30}
+	kindExtract    = inputKind{"OSM extract", 0}           // read in passes, never whole
+	kindGraph      = inputKind{"graph file or extract", 0} // header checked before allocation
 )
 
 // checkInput refuses what cannot be a kind's file: a folder, a FIFO, a

@@ -7,7 +7,6 @@ import (
 	"image"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -271,7 +270,7 @@ func fmtPop(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0
 // readPopulationSource reads one --population file by its extension.
 func readPopulationSource(path string, box population.Box, sys crs.System, prop string) (population.Source, []string, error) {
 	src := population.Source{Name: filepath.Base(path)}
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, kindPopulation)
 	if err != nil {
 		return src, nil, fmt.Errorf("--population %s: %w", path, err)
 	}
