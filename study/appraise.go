@@ -14,6 +14,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -158,6 +159,7 @@ func (s *Study) Appraise(ctx context.Context, opt AppraiseOptions) (*Appraisal, 
 	if err != nil {
 		return nil, err
 	}
+	anchorZones(s.Base.Graph, zones, cfg.SnapMaxM)
 	opt.Log("appraisal: %d zones, %.0f residents", len(zones), sumResidents(zones))
 	nets := s.Networks()
 	ans := make([]appraisal.Network, len(nets))
@@ -788,4 +790,47 @@ func csvField(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// EstimateAppraisalMemory is the memory an appraisal needs at most, in
+// bytes, and what it is made of: every network's graph (the base and each
+// rebuilt alternative), two networks' segment flows at a time, and per
+// worker its search workspace, five node arrays and one int64 per arc.
+func (s *Study) EstimateAppraisalMemory(workers int) (int64, string) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g := s.Base.Graph
+	graphs := graphBytes(g)
+	n := 1
+	for _, r := range s.Results {
+		if r != nil {
+			n++
+			if r.Rebuilt {
+				graphs += graphBytes(r.Graph)
+			}
+		}
+	}
+	flows := int64(len(g.Segments)) * 16 * 2
+	perWorker := int64(g.NumNodes())*(5*8+16) + int64(g.NumArcs())*8
+	need := graphs + flows + int64(workers)*perWorker
+	return need, fmt.Sprintf("%d networks of %d nodes, %d workers", n, g.NumNodes(), workers)
+}
+
+// anchorZones moves each zone's centre onto its nearest ordinary road of
+// the base network (within maxM; a zone farther stays, and the library
+// notes it). Every network then starts the zone's trips from the same
+// road: a new road passing nearer a zone's centre than today's roads would
+// otherwise take the zone's trips from their first metre, and load them
+// along itself to its ends, which a road without access along its length
+// cannot do.
+func anchorZones(g *graph.Graph, zones []appraisal.Zone, maxM float64) {
+	opt := graph.SnapOptions{MaxDist: maxM, NoControlled: true}
+	for i := range zones {
+		sn, err := g.SnapPoint(graph.Point{Lon: zones[i].Lon, Lat: zones[i].Lat}, opt)
+		if err != nil {
+			continue
+		}
+		zones[i].Lon, zones[i].Lat = math.Round(sn.Point.Lon*1e7)/1e7, math.Round(sn.Point.Lat*1e7)/1e7
+	}
 }
