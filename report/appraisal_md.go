@@ -72,11 +72,11 @@ func writeAppraisalSection(b *strings.Builder, r *appraisal.Result) {
 			}
 			p("\n")
 		}
-		p("| switching value: cost increase at ENPV = 0 |")
+		p("| switching value: cost increase at which ENPV = 0 (negative: the fall needed) |")
 		for _, a := range r.Alternatives {
 			p(" %s |", aprPctV(a.Indicators.SwitchCostPct))
 		}
-		p("\n| switching value: benefit fall at ENPV = 0 |")
+		p("\n| switching value: benefit fall at which ENPV = 0 (negative: the rise needed) |")
 		for _, a := range r.Alternatives {
 			p(" %s |", aprPctV(a.Indicators.SwitchBenefitPct))
 		}
