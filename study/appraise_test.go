@@ -108,7 +108,7 @@ func TestAppraiseHandDrawn(t *testing.T) {
 	// upgrade cost of 5 M CNY/km ≈ 45 M CNY; lake-road builds ~6.6 km of
 	// primary road at 30 M CNY/km ≈ 198 M CNY.
 	for i, want := range []struct {
-		name       string
+		name         string
 		unit, lo, hi float64
 	}{{"faster", 5e6, 8.9, 9.1}, {"lake-road", 30e6, 6.4, 6.8}} {
 		alt := r.Alternatives[i]

@@ -88,8 +88,8 @@ type Comparison struct {
 	// Appraisal is the benefit appraisal (demand, traffic, costs,
 	// ENPV/EBCR/EIRR, sensitivity); nil when the study has no appraisal key.
 	Appraisal *appraisal.Result
-	Ranks   map[string]int
-	Meta    report.Study
+	Ranks     map[string]int
+	Meta      report.Study
 	// Files are the outputs in name order (report.md among them).
 	Files    []File
 	FontInfo render.FontInfo // the font the maps used
