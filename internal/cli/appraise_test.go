@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const appraiseStudy = "../../testdata/study/appraise.yaml"
+
+// TestAppraiseWrites: appraise writes every appraisal file, the rerun is
+// byte-identical, and ENPV recomputes from cashflow.csv.
+func TestAppraiseWrites(t *testing.T) {
+	dir := t.TempDir()
+	out1, out2 := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, out := range []string{out1, out2} {
+		if code, stdout, stderr := run(t, "appraise", appraiseStudy, "-o", out); code != 0 {
+			t.Fatalf("appraise: exit %d: %s", code, stderr)
+		} else if !strings.Contains(stdout, "faster") || !strings.Contains(stdout, "EBCR") {
+			t.Errorf("stdout: %s", stdout)
+		}
+	}
+	for _, name := range []string{"appraisal.csv", "appraisal.json", "cashflow.csv", "sensitivity.csv", "incremental.csv", "assumptions.csv",
+		"new-roads.csv", "appraisal-savings.csv", "zones.csv", "flows-base.geojson", "flows-faster.geojson", "flows-lake-road.geojson",
+		"flows-faster.png", "flows-lake-road.png"} {
+		a, err := os.ReadFile(filepath.Join(out1, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(out2, name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs (%v)", name, err)
+		}
+	}
+	if !strings.HasPrefix(read(t, out1, "appraisal.csv"), "alternative,enpv,ebcr,eirr,payback_year,") {
+		t.Errorf("appraisal.csv header: %s", strings.SplitN(read(t, out1, "appraisal.csv"), "\n", 2)[0])
+	}
+	if !strings.Contains(read(t, out1, "assumptions.csv"), "appraisal.purposes.hsr.rate,10,test figure") {
+		t.Errorf("assumptions.csv does not cite the study's source for purposes.hsr.rate")
+	}
+}
+
+// TestCompareIncludesAppraisal: compare runs the appraisal when the study
+// has the key and the report has its section.
+func TestCompareIncludesAppraisal(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "c")
+	if code, _, stderr := run(t, "compare", appraiseStudy, "-o", out, "--no-maps"); code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	rep := read(t, out, "report.md")
+	for _, want := range []string{"## Benefit appraisal", "Lake Road", "What drives the result"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	read(t, out, "cashflow.csv")
+}
+
+// TestAppraiseBadInput: bad appraisal keys exit 2 with an error naming the
+// key or line, and no output folder is written.
+func TestAppraiseBadInput(t *testing.T) {
+	src := "../../testdata/study"
+	dir := t.TempDir()
+	for _, f := range []string{"net.osm", "places.yaml", "people.csv"} {
+		data, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, f, string(data))
+	}
+	writeFile(t, dir, "od.csv", "from,to,trips_per_day\nz0-0,node/102,10\nz9-9,node/102,5\n")
+	const head = "name: bad\nrank: mean_minutes_to_hsr\nbase: {extract: net.osm, places: places.yaml}\nisochrones: {minutes: [5, 10], cell_m: 200}\npopulation: [{points: people.csv}]\n" +
+		"alternatives:\n  - name: faster\n    edits: [{upgrade: {way_ids: [1, 2], speed_kmh: 110}}]\n"
+	const costs = "  unit_costs: {upgrade: {default: 5000000}}\n  default_costs: {construction_years: [2026, 2027], shares: [0.5, 0.5]}\n"
+	for _, tc := range []struct {
+		name, appraisal, want string
+	}{
+		{"negative rate", "appraisal:\n  purposes: {hsr: {rate: -2}}\n" + costs, "appraisal.purposes.hsr.rate: -2: want >= 0"},
+		{"discount 0", "appraisal:\n  discount_rate: 0\n" + costs, "appraisal.discount_rate: 0: want a rate in (0, 1)"},
+		{"discount 1", "appraisal:\n  discount_rate: 1\n" + costs, "appraisal.discount_rate: 1: want a rate in (0, 1)"},
+		{"discount 1.5", "appraisal:\n  discount_rate: 1.5\n" + costs, "appraisal.discount_rate: 1.5"},
+		{"costs missing", "appraisal:\n  unit_costs: {upgrade: {default: 5000000}}\n", "appraisal.costs.faster: missing"},
+		{"unit cost missing", "appraisal:\n  default_costs: {construction_years: [2026], shares: [1]}\n", "appraisal.unit_costs.upgrade.default"},
+		{"shares", "appraisal:\n  unit_costs: {upgrade: {default: 5000000}}\n  costs: {faster: {construction_years: [2026, 2027], shares: [0.5, 0.4]}}\n", "appraisal.costs.faster.shares: sum 0.9"},
+		{"od unknown zone", "appraisal:\n  zone_km: 2\n  purposes: {centre: {od_file: od.csv}}\n" + costs, `od line 3: from "z9-9": unknown zone or place id`},
+		{"od file missing", "appraisal:\n  purposes: {centre: {od_file: nope.csv}}\n" + costs, "appraisal.purposes.centre.od_file"},
+		{"misspelt key", "appraisal:\n  discount_rat: 0.08\n" + costs, "discount_rat"},
+		{"zone size", "appraisal:\n  zone_km: 0\n" + costs, "appraisal.zone_km: 0: want 0.5..100 km"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeFile(t, dir, "study.yaml", head+tc.appraisal)
+			out := filepath.Join(dir, "out")
+			code, _, stderr := run(t, "appraise", p, "-o", out)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("got exit %d, %s; want exit 2 and %q", code, stderr, tc.want)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("%s was written (%v)", out, err)
+				os.RemoveAll(out)
+			}
+		})
+	}
+	// A study without the key.
+	code, _, stderr := run(t, "appraise", testStudy, "-o", filepath.Join(dir, "none"))
+	if code != 2 || !strings.Contains(stderr, "no appraisal: key") {
+		t.Errorf("no key: got exit %d, %s", code, stderr)
+	}
+}
