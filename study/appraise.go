@@ -224,7 +224,8 @@ func (s *Study) Appraise(ctx context.Context, opt AppraiseOptions) (*Appraisal, 
 	for i := range res.Alternatives {
 		res.Alternatives[i].NewRoads = roads[res.Alternatives[i].Name]
 	}
-	opt.Log("appraisal: %.1f s (demand %.1f s, assignment %.1f s)", res.Timing.Total.Seconds(), res.Timing.Demand.Seconds(), res.Timing.Assign.Seconds())
+	opt.Log("appraisal: %.1f s (demand %.1f s, assignment %.1f s: searches %.1f s and flow accumulation %.1f s summed over workers)",
+		res.Timing.Total.Seconds(), res.Timing.Demand.Seconds(), res.Timing.Assign.Seconds(), res.Timing.Search.Seconds(), res.Timing.Accumulate.Seconds())
 	out.add("appraisal.csv", func(w io.Writer) error { return appraisal.WriteAppraisalCSV(w, res) })
 	out.add("appraisal.json", func(w io.Writer) error { return appraisal.WriteAppraisalJSON(w, res) })
 	out.add("cashflow.csv", func(w io.Writer) error { return appraisal.WriteCashflowCSV(w, res) })
@@ -710,8 +711,9 @@ func FlowMap(g *graph.Graph, f *appraisal.Flows, factor, minAADT float64, extra 
 	}
 	lines := report.RoadLines(g, bounds)
 	for i := range lines {
-		lines[i].Style.Color = render.Fade(lines[i].Style.Color, 0.35)
-		lines[i].Style.Casing = nil
+		st := &lines[i].Style
+		st.Color, st.Casing, st.Above = color.RGBA{0xc4, 0xc4, 0xc4, 0xff}, nil, false
+		st.Width = math.Min(st.Width, 1.2)
 	}
 	flowCol := color.RGBA{0x1f, 0x5f, 0xbf, 0xff}
 	var pts []graph.Point
@@ -727,13 +729,14 @@ func FlowMap(g *graph.Graph, f *appraisal.Flows, factor, minAADT float64, extra 
 				coords[i] = [2]float64{p.Lon, p.Lat}
 			}
 			w := 1 + 11*math.Sqrt(v/top)
-			lines = append(lines, render.Line{Coords: coords, Style: render.LineStyle{Color: render.Fade(flowCol, 0.8), Width: w, Z: 50, Above: true}})
+			lines = append(lines, render.Line{Coords: coords, Style: render.LineStyle{Color: flowCol, Width: w, Z: 200, Above: true}})
 		}
 	}
 	for i := range extra {
 		e := extra[i]
 		e.Style.Width = math.Min(e.Style.Width, 2.5)
 		e.Style.Casing = nil
+		e.Style.Z += 200
 		lines = append(lines, e)
 	}
 	legend := []render.LegendItem{
