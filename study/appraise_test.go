@@ -239,3 +239,32 @@ func TestCostItems(t *testing.T) {
 		}
 	}
 }
+
+// TestAppraisePolygonZones: the planner's polygons are the zones, with
+// their own residents (1000 and 300 here, not the surface's 5000 and 2000),
+// centred on the surface's residents inside them.
+func TestAppraisePolygonZones(t *testing.T) {
+	in := appraisalStudy(t)
+	box := func(lon0, lat0, lon1, lat1 float64) population.MultiPolygon {
+		return population.MultiPolygon{{{{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}}}}
+	}
+	in.Appraisal.ZoneAreas = []population.Area{
+		{Name: "West", Pop: 1000, Shape: box(115.99, 35.99, 116.02, 36.01), Feature: 0},
+		{Name: "North", Pop: 300, Shape: box(116.04, 36.02, 116.06, 36.04), Feature: 1},
+	}
+	s, err := Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Appraise(context.Background(), AppraiseOptions{NoMaps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Zones) != 2 || a.Zones[0].ID != "p1" || a.Zones[0].Residents != 1000 || a.Zones[1].Name != "North" || a.Zones[1].Residents != 300 {
+		t.Errorf("zones: %+v", a.Zones)
+	}
+	// The West zone's centre is on its road near Testville (116.0, 36.0).
+	if z := a.Zones[0]; math.Abs(z.Lon-116.0) > 0.005 || math.Abs(z.Lat-36.0) > 0.005 {
+		t.Errorf("West centre at %v, %v: want near 116.0, 36.0", z.Lon, z.Lat)
+	}
+}
