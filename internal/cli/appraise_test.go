@@ -109,3 +109,26 @@ func TestAppraiseBadInput(t *testing.T) {
 		t.Errorf("no key: got exit %d, %s", code, stderr)
 	}
 }
+
+// BenchmarkAppraiseDemo runs the demo's appraisal end to end (read the
+// Delaware extract, apply the five alternatives, zones, every purpose's
+// demand, assignment on six networks, indicators, files; no maps):
+//
+//	go test -run '^$' -bench AppraiseDemo -benchtime 1x ./internal/cli/
+//
+// The run's log (stderr) splits the time between demand, searches and
+// flow accumulation; docs/appraise-wire.md has the figures.
+func BenchmarkAppraiseDemo(b *testing.B) {
+	b.ReportAllocs()
+	dir := b.TempDir()
+	for i := 0; i < b.N; i++ {
+		out := filepath.Join(dir, strings.Repeat("x", i+1))
+		var so, se bytes.Buffer
+		if code := Main([]string{"appraise", "../../demo/study.yaml", "-o", out, "--no-maps"}, &so, &se); code != 0 {
+			b.Fatalf("exit %d: %s", code, se.String())
+		}
+		if i == 0 {
+			b.Log(se.String())
+		}
+	}
+}
