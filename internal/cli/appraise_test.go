@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/viper"
 )
 
 const appraiseStudy = "../../testdata/study/appraise.yaml"
@@ -131,4 +133,48 @@ func BenchmarkAppraiseDemo(b *testing.B) {
 			b.Log(se.String())
 		}
 	}
+}
+
+// FuzzDecodeAppraisal: any appraisal: block decodes to a checked spec or
+// an error naming the study, never a panic.
+func FuzzDecodeAppraisal(f *testing.F) {
+	for _, s := range []string{
+		"discount_rate: 0.08\n",
+		"purposes: {hsr: {rate: 10}}\nzone_km: 2\n",
+		"costs: {a: {items: [{total: 1}], construction_years: [2026], shares: [1]}}\n",
+		"sources: {purposes.hsr.rate: survey}\n",
+		"growth: {periods: [{from: 2025, to: 2030, rate: 0.04}]}\n",
+		"zone_km: -1\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, block string) {
+		v := viper.New()
+		v.SetConfigType("yaml")
+		if err := v.ReadConfig(strings.NewReader("appraisal:\n" + indent(block))); err != nil {
+			return
+		}
+		raw, ok := v.Get("appraisal").(map[string]any)
+		if !ok {
+			return
+		}
+		spec, err := decodeAppraisal("fuzz.yaml", raw)
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") {
+				t.Errorf("error does not name the study: %v", err)
+			}
+			return
+		}
+		if spec.Check() != nil {
+			t.Errorf("decoded spec fails Check")
+		}
+	})
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	return b.String()
 }
