@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -74,11 +75,11 @@ func writeAppraisalSection(b *strings.Builder, r *appraisal.Result) {
 		}
 		p("| switching value: cost increase at which ENPV = 0 (negative: the fall needed) |")
 		for _, a := range r.Alternatives {
-			p(" %s |", aprPctV(a.Indicators.SwitchCostPct))
+			p(" %s |", aprSwitch(a.Indicators.SwitchCostPct, a.Indicators.PVCosts > 0))
 		}
 		p("\n| switching value: benefit fall at which ENPV = 0 (negative: the rise needed) |")
 		for _, a := range r.Alternatives {
-			p(" %s |", aprPctV(a.Indicators.SwitchBenefitPct))
+			p(" %s |", aprSwitch(a.Indicators.SwitchBenefitPct, a.Indicators.PVBenefits > 0))
 		}
 		p("\n\n")
 	}
@@ -139,8 +140,8 @@ func aprDrivers(a *appraisal.AltResult) string {
 	in := a.Indicators
 	var s strings.Builder
 	fmt.Fprintf(&s, "**%s**: ENPV %s M CNY (EBCR %s). ", a.Name, aprM(in.ENPV), aprRatio(in.EBCR))
-	if all == 0 {
-		s.WriteString("It saves no time or operating cost against today, so its result is its cost alone.")
+	if all == 0 || math.Abs(all) < 1e-3*math.Abs(in.PVCosts) {
+		s.WriteString("It saves next to no time or operating cost against today (PV benefits under 0.1% of PV costs), so its result is its cost alone.")
 		return s.String()
 	}
 	items := []struct {
@@ -168,7 +169,12 @@ func aprDrivers(a *appraisal.AltResult) string {
 		daily = t.TimeCNY + t.VOCCNY + t.AccidentCNY
 	}
 	if bestP != "" && daily != 0 {
-		fmt.Fprintf(&s, ", and the %s trips bring %.0f%% of the daily benefit, so their rate, car share and value of time matter most", bestP, 100*bestV/daily)
+		share := 100 * bestV / daily
+		fmt.Fprintf(&s, ", and the %s trips bring %.0f%% of the daily benefit", bestP, share)
+		if share > 100 {
+			s.WriteString(" (other purposes lose time or distance)")
+		}
+		s.WriteString(", so their rate, car share and value of time matter most")
 	}
 	s.WriteString(". ")
 	base := in.ENPV
@@ -186,7 +192,20 @@ func aprDrivers(a *appraisal.AltResult) string {
 		}
 	}
 	if worst != "" {
-		fmt.Fprintf(&s, "The sensitivity with the biggest swing is %s (ENPV moves by %s M CNY). ", worst, aprM(swing))
+		fmt.Fprintf(&s, "The sensitivity with the biggest swing is %s (ENPV moves by %s M CNY)", worst, aprM(swing))
+		dw, dswing := "", 0.0
+		for _, c := range a.Sensitivity {
+			if c.Case == "base" || strings.HasPrefix(c.Case, "costs") || strings.HasPrefix(c.Case, "benefits") {
+				continue
+			}
+			if d := math.Abs(c.ENPV - base); d > dswing {
+				dw, dswing = c.Case, d
+			}
+		}
+		if dw != "" && dw != worst {
+			fmt.Fprintf(&s, "; of the demand, valuation and discounting cases, %s (%s M CNY)", dw, aprM(dswing))
+		}
+		s.WriteString(". ")
 	}
 	if len(flips) == 0 {
 		s.WriteString("No sensitivity case changes the sign of ENPV.")
@@ -228,14 +247,22 @@ func aprM(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f", v/1e6)
+	return fmt.Sprintf("%.1f", noNegZero(math.Round(v/1e5)/10))
+}
+
+// noNegZero turns -0 into 0 so that a rounded figure never reads "-0.0".
+func noNegZero(v float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	return v
 }
 
 func aprRatio(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f", v)
+	return fmt.Sprintf("%.2f", noNegZero(math.Round(v*100)/100))
 }
 
 func aprPct(v float64) string {
@@ -243,6 +270,20 @@ func aprPct(v float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f%%", v*100)
+}
+
+// aprSwitch formats a switching value in percent; "–" when undefined,
+// a bound beyond ±1000 %.
+func aprSwitch(v float64, ok bool) string {
+	switch {
+	case !ok || math.IsNaN(v) || math.IsInf(v, 0):
+		return "–"
+	case v < -1000:
+		return "beyond -1000%"
+	case v > 1000:
+		return "beyond 1000%"
+	}
+	return aprPctV(v)
 }
 
 func aprPctV(v float64) string {
@@ -264,4 +305,14 @@ func aprYear(y int) string {
 		return "none"
 	}
 	return fmt.Sprint(y)
+}
+
+// WriteAppraisalMarkdown writes the appraisal section on its own, under a
+// title (appraisal.md of fastroad appraise).
+func WriteAppraisalMarkdown(w io.Writer, title string, r *appraisal.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nMap data © OpenStreetMap contributors (ODbL).\n", title)
+	writeAppraisalSection(&b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -235,6 +235,9 @@ func (s *Study) Appraise(ctx context.Context, opt AppraiseOptions) (*Appraisal, 
 	out.add("new-roads.csv", func(w io.Writer) error { return appraisal.WriteNewRoadsCSV(w, res) })
 	out.add("appraisal-savings.csv", func(w io.Writer) error { return appraisal.WriteSavingsCSV(w, res, cfg) })
 	out.add("zones.csv", func(w io.Writer) error { return writeZonesCSV(w, zones) })
+	out.add("appraisal.md", func(w io.Writer) error {
+		return report.WriteAppraisalMarkdown(w, s.Spec.Name+": benefit appraisal", res)
+	})
 	return &Appraisal{Result: res, Config: cfg, Zones: zones, Files: out.sorted()}, nil
 }
 
