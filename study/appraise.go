@@ -176,6 +176,7 @@ func (s *Study) Appraise(ctx context.Context, opt AppraiseOptions) (*Appraisal, 
 			ans[i].NewRoads = changedSegments(s.Base.Graph, n.Graph)
 		}
 	}
+	cfg.Purposes = boardingsByID(cfg.Purposes, ans[0].Places.HSR)
 	out := newOutputs()
 	factor := cfg.GrowthFactor(cfg.OpeningYear)
 	roads := map[string][]appraisal.RoadAADT{}
@@ -839,4 +840,32 @@ func anchorZones(g *graph.Graph, zones []appraisal.Zone, maxM float64) {
 		}
 		zones[i].Lon, zones[i].Lat = math.Round(sn.Point.Lon*1e7)/1e7, math.Round(sn.Point.Lat*1e7)/1e7
 	}
+}
+
+// boardingsByID gives purposes.hsr.boardings keys the spelling of the base
+// network's station ids: viper lowercases keys, so "Node/102" or a
+// planner's "DoverStation" arrive lowercased. A key matching no station
+// is kept for the library to report.
+func boardingsByID(ps map[string]appraisal.Purpose, hsr []appraisal.Place) map[string]appraisal.Purpose {
+	p, ok := ps[appraisal.PurposeHSR]
+	if !ok || len(p.Boardings) == 0 {
+		return ps
+	}
+	out := make(map[string]appraisal.Purpose, len(ps))
+	for k, v := range ps {
+		out[k] = v
+	}
+	b := make(map[string]float64, len(p.Boardings))
+	for k, v := range p.Boardings {
+		for _, st := range hsr {
+			if strings.EqualFold(st.ID, k) {
+				k = st.ID
+				break
+			}
+		}
+		b[k] += v
+	}
+	p.Boardings = b
+	out[appraisal.PurposeHSR] = p
+	return out
 }

@@ -268,3 +268,16 @@ func TestAppraisePolygonZones(t *testing.T) {
 		t.Errorf("West centre at %v, %v: want near 116.0, 36.0", z.Lon, z.Lat)
 	}
 }
+
+// TestBoardingsByID: boardings keys lowercased by viper take the station
+// ids' spelling; others stay.
+func TestBoardingsByID(t *testing.T) {
+	ps := map[string]appraisal.Purpose{"hsr": {Boardings: map[string]float64{"dover-central": 100, "nope": 5}}}
+	got := boardingsByID(ps, []appraisal.Place{{ID: "Dover-Central"}})["hsr"].Boardings
+	if got["Dover-Central"] != 100 || got["nope"] != 5 || len(got) != 2 {
+		t.Errorf("got %v, want Dover-Central 100, nope 5", got)
+	}
+	if ps["hsr"].Boardings["dover-central"] != 100 {
+		t.Error("the input map was changed")
+	}
+}

@@ -178,3 +178,32 @@ func indent(s string) string {
 	}
 	return b.String()
 }
+
+// TestAppraiseZonePolygons: the planner's zone polygons (GeoJSON) are the
+// zones, with their residents, ids p1, p2.
+func TestAppraiseZonePolygons(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"net.osm", "places.yaml", "people.csv"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/study", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, f, string(data))
+	}
+	writeFile(t, dir, "zones.geojson", `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"West","pop":1000},"geometry":{"type":"Polygon","coordinates":[[[115.99,35.99],[116.02,35.99],[116.02,36.01],[115.99,36.01],[115.99,35.99]]]}},
+{"type":"Feature","properties":{"name":"North","pop":300},"geometry":{"type":"Polygon","coordinates":[[[116.04,36.02],[116.06,36.02],[116.06,36.04],[116.04,36.04],[116.04,36.02]]]}}]}`)
+	p := writeFile(t, dir, "study.yaml", "name: zones\nrank: mean_minutes_to_hsr\nbase: {extract: net.osm, places: places.yaml}\n"+
+		"isochrones: {minutes: [5, 10], cell_m: 200}\npopulation: [{points: people.csv}]\n"+
+		"appraisal:\n  zones: zones.geojson\n  zones_property: pop\n  unit_costs: {upgrade: {default: 5000000}}\n"+
+		"  default_costs: {construction_years: [2026, 2027], shares: [0.5, 0.5]}\n"+
+		"alternatives:\n  - name: faster\n    edits: [{upgrade: {way_ids: [1, 2], speed_kmh: 110}}]\n")
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := run(t, "appraise", p, "-o", out, "--no-maps"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	zones := read(t, out, "zones.csv")
+	if !strings.Contains(zones, "\np1,West,") || !strings.Contains(zones, ",1000,") || !strings.Contains(zones, "\np2,North,") || !strings.Contains(zones, ",300,") {
+		t.Errorf("zones.csv:\n%s", zones)
+	}
+}
