@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/graph"
 )
 
@@ -21,6 +22,8 @@ type Study struct {
 	Method            []string // notes on method and assumptions
 	People            *People  // residents on the grid; nil without a surface
 	Limit             float64  // minutes the grids are filled to
+	// Appraisal is the benefit appraisal; nil when the study has none.
+	Appraisal *appraisal.Result
 }
 
 // WriteMarkdown writes the human-readable report.
@@ -152,6 +155,7 @@ func WriteMarkdown(w io.Writer, st Study, base *Outcome, alts []*Alternative, su
 		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Town.Label(), popText(r.Town.Population), minText(r.ToHSR), minText(r.FromHSR), ent,
 			minText(r.ToEntrance), minText(r.ToOrdinary), strings.Join(met, ", "))
 	}
+	writeAppraisalSection(&b, st.Appraisal)
 	p("\n## Method\n\n")
 	for _, m := range st.Method {
 		p("- %s\n", m)

@@ -107,6 +107,13 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 			return nil, configf("study %s: alternative %q is not valid (run fastroad check)", s.Path, spec.Alternatives[i].Name)
 		}
 	}
+	var apr *Appraisal
+	if s.HasAppraisal() {
+		var err error
+		if apr, err = s.Appraise(ctx, AppraiseOptions{Workers: opt.Workers, NoMaps: opt.NoMaps, Font: opt.Font, Log: opt.Log}); err != nil {
+			return nil, err
+		}
+	}
 	minutes := spec.Isochrones.Minutes
 	fill := opt.Fill
 	fill.Box = s.RegionBox()
@@ -210,6 +217,12 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	}
 	out.add("check.txt", func(w io.Writer) error { s.WriteCheck(w); return nil })
 	out.add("places.csv", func(w io.Writer) error { return places.WriteCSV(w, base.Places) })
+	if apr != nil {
+		c.Appraisal, c.Meta.Appraisal = apr.Result, apr.Result
+		for _, f := range apr.Files {
+			out.add(f.Name, f.Write)
+		}
+	}
 	out.add("report.md", func(w io.Writer) error {
 		return report.WriteMarkdown(w, c.Meta, base, c.Alts, c.Summary, c.Ranks)
 	})

@@ -39,6 +39,8 @@ type Inputs struct {
 	// default, nil when the extract is not read.
 	Population  []population.Source
 	Settlements *population.Settlements
+	// Appraisal is the study's appraisal: key, decoded; nil when none.
+	Appraisal *AppraisalSpec
 }
 
 // Study is a study with every alternative applied and checked against the

@@ -47,6 +47,9 @@ OUTDIR gets:
   diff-<alt>-hsr.geojson|png     minutes saved against the base by class: gains and
   diff-<alt>-entrance.geojson|png losses where both reach a cell, newly and no longer
                                  reached apart
+  appraisal.csv, cashflow.csv, flows-<name>.geojson|png, ...
+                                 the benefit appraisal when the study has an
+                                 appraisal: key (see fastroad appraise --help)
 Output is byte-identical on rerun. OUTDIR must be new, empty or a folder
 fastroad wrote (it holds .fastroad-manifest); only the files fastroad wrote
 there are replaced, and only once every new file is complete.`,

@@ -24,6 +24,7 @@ import (
 type studyFile struct {
 	path string
 	scenarios.Study
+	appraisal *study.AppraisalSpec // the appraisal: key, decoded; nil when none
 }
 
 // loadStudy reads a study YAML file; unknown keys are errors. Paths inside
@@ -108,6 +109,11 @@ func loadStudy(path string) (*studyFile, error) {
 		rel(&p)
 		s.ControlLines[k] = p
 	}
+	if s.Appraisal != nil {
+		if st.appraisal, err = decodeAppraisal(path, s.Appraisal); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
 }
 
@@ -130,7 +136,7 @@ func checkMinutes(ms []float64) error {
 // population sources. The extract is read once (up to three passes over a
 // PBF file) for the graph, places, control areas and settlements.
 func (st *studyFile) loadInputs(e *env) (study.Inputs, error) {
-	in := study.Inputs{Path: st.path, Spec: st.Study}
+	in := study.Inputs{Path: st.path, Spec: st.Study, Appraisal: st.appraisal}
 	prof, err := loadProfile(st.Base.Profile)
 	if err != nil {
 		return in, err
@@ -320,7 +326,7 @@ func (st *studyFile) inputFiles() []string {
 	for _, p := range st.Population {
 		out = append(out, p.Grid+p.Points+p.Polygons)
 	}
-	return out
+	return append(out, appraisalInputs(st.appraisal)...)
 }
 
 // studyExtract is the extract a study's places and control lines come from.
