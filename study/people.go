@@ -211,6 +211,28 @@ func (s *Study) People(grid *isochrone.Grid) (*report.People, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Only the study region's counties are groups (a neighbour's
+		// sliver holds nobody once the region is clipped).
+		if region := s.Region(); len(region) > 0 {
+			keepIdx := make([]int16, len(names))
+			var kept []string
+			for i, n := range names {
+				keepIdx[i] = -1
+				for _, r := range region {
+					if strings.EqualFold(n, r) {
+						keepIdx[i] = int16(len(kept))
+						kept = append(kept, n)
+						break
+					}
+				}
+			}
+			for k, z := range zone {
+				if z >= 0 {
+					zone[k] = keepIdx[z]
+				}
+			}
+			names = kept
+		}
 		if len(names) > 0 {
 			p.County, p.Counties = zone, names
 		}
