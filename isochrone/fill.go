@@ -243,19 +243,34 @@ func stampRoads(ctx context.Context, g *graph.Graph, s *graph.Search, grid *Grid
 		if tt != graph.Inf {
 			stamp(g.Node(seg.To), float64(tt))
 		}
-		if seg.Length <= 0 {
+		if seg.Length <= 0 || (float64(min(tf, tt)) > maxMs) {
+			continue // the time along the segment is never below its ends' least
+		}
+		// Steps along the geometry use a local planar metric (metres per
+		// degree at the segment's latitude): exact enough to place half-cell
+		// steps, and the fraction along the segment is taken on the same
+		// metric, so the ends keep their exact times. graph.Distance per
+		// piece cost a third of the stamping.
+		pts = g.Shape(pts[:0], int32(si))
+		kx := 111320 * math.Cos(pts[0].Lat*math.Pi/180)
+		const ky = 110574.0
+		plen := func(a, b graph.Point) float64 { return math.Hypot((b.Lon-a.Lon)*kx, (b.Lat-a.Lat)*ky) }
+		total := 0.0
+		for k := 0; k+1 < len(pts); k++ {
+			total += plen(pts[k], pts[k+1])
+		}
+		if total <= 0 {
 			continue
 		}
-		pts = g.Shape(pts[:0], int32(si))
 		along := 0.0
 		for k := 0; k+1 < len(pts); k++ {
 			a, b := pts[k], pts[k+1]
-			l := graph.Distance(a, b)
+			l := plen(a, b)
 			n := int(l/step) + 1
 			for q := 0; q <= n; q++ {
 				u := float64(q) / float64(n)
 				p := graph.Point{Lon: a.Lon + u*(b.Lon-a.Lon), Lat: a.Lat + u*(b.Lat-a.Lat)}
-				stamp(p, at((along+u*l)/seg.Length))
+				stamp(p, at((along+u*l)/total))
 			}
 			along += l
 		}
