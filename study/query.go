@@ -218,7 +218,7 @@ type BadPointError struct{ Err error }
 func (e BadPointError) Error() string { return e.Err.Error() }
 func (e BadPointError) Unwrap() error { return e.Err }
 
-// checkMinutes refuses minutes that are not increasing numbers in (0, 240].
+// checkQueryMinutes refuses minutes that are not increasing numbers in (0, 240].
 func checkQueryMinutes(ms []float64) error {
 	if len(ms) == 0 {
 		return errors.New("minutes: none given")
@@ -239,11 +239,20 @@ func checkQueryMinutes(ms []float64) error {
 // inside each band. A point farther than the profile's max_snap_m from a
 // road is a BadPointError.
 func (q *Query) Isochrone(ctx context.Context, name string, pt graph.Point, dir graph.Direction, minutes []float64) (*IsochroneResult, error) {
-	return q.isochrone(ctx, name, pt, dir, minutes, nil)
+	return q.isochrone(ctx, name, []graph.Point{pt}, dir, minutes, nil)
+}
+
+// IsochroneMulti is Isochrone from (or to) the nearest of several points:
+// one search seeded at all of them. Every point must lie on the network.
+func (q *Query) IsochroneMulti(ctx context.Context, name string, pts []graph.Point, dir graph.Direction, minutes []float64) (*IsochroneResult, error) {
+	if len(pts) == 0 {
+		return nil, BadPointError{errors.New("no point given")}
+	}
+	return q.isochrone(ctx, name, pts, dir, minutes, nil)
 }
 
 // isochrone is Isochrone on a fixed grid box when box is not nil.
-func (q *Query) isochrone(ctx context.Context, name string, pt graph.Point, dir graph.Direction, minutes []float64, box *[4]float64) (*IsochroneResult, error) {
+func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, dir graph.Direction, minutes []float64, box *[4]float64) (*IsochroneResult, error) {
 	if err := checkQueryMinutes(minutes); err != nil {
 		return nil, err
 	}
@@ -251,7 +260,7 @@ func (q *Query) isochrone(ctx context.Context, name string, pt graph.Point, dir 
 	if err != nil {
 		return nil, err
 	}
-	sr, sn, err := q.search(ctx, i, pt, dir, minutes[len(minutes)-1])
+	sr, sn, err := q.search(ctx, i, pts, dir, minutes[len(minutes)-1])
 	if err != nil {
 		return nil, err
 	}
@@ -270,27 +279,36 @@ func (q *Query) isochrone(ctx context.Context, name string, pt graph.Point, dir 
 	if err != nil {
 		return nil, err
 	}
-	r := &IsochroneResult{Network: name, Direction: dir, Point: pt, Snapped: sn.Point, SnapM: sn.Dist,
+	r := &IsochroneResult{Network: name, Direction: dir, Point: pts[0], Snapped: sn.Point, SnapM: sn.Dist,
 		Minutes: minutes, Bands: bands, Grid: grid, Settled: sr.Settled()}
 	r.Residents, r.ByCounty = q.residents(grid, minutes)
 	r.Estimate = q.estimate
 	return r, nil
 }
 
-// search snaps pt and runs a search on network i up to limit minutes; the
-// caller puts the workspace back in the pool.
-func (q *Query) search(ctx context.Context, i int, pt graph.Point, dir graph.Direction, limitMin float64) (*graph.Search, graph.Snap, error) {
+// search snaps pts and runs one search from all of them on network i up
+// to limit minutes; the caller puts the workspace back in the pool. The
+// snap returned is the first point's.
+func (q *Query) search(ctx context.Context, i int, pts []graph.Point, dir graph.Direction, limitMin float64) (*graph.Search, graph.Snap, error) {
 	g := q.nets[i].Graph
 	so := q.s.Profile.SnapOptions()
 	so.NoControlled = true
 	if q.s.Profile.MaxSnapMetres > 0 {
 		so.MaxDist = q.s.Profile.MaxSnapMetres
 	}
-	sn, err := g.SnapPoint(pt, so)
-	if err != nil {
-		return nil, sn, BadPointError{fmt.Errorf("point %.6f,%.6f: %w", pt.Lon, pt.Lat, err)}
+	var seeds []graph.Seed
+	var first graph.Snap
+	for k, pt := range pts {
+		sn, err := g.SnapPoint(pt, so)
+		if err != nil {
+			return nil, sn, BadPointError{fmt.Errorf("point %d (%.6f,%.6f): %w", k+1, pt.Lon, pt.Lat, err)}
+		}
+		if k == 0 {
+			first = sn
+		}
+		seeds = g.Seeds(seeds, sn, dir)
 	}
-	seeds := g.Seeds(nil, sn, dir)
+	sn := first
 	sr := q.pools[i].Get().(*graph.Search)
 	if err := sr.RunContext(ctx, dir, seeds, graph.Stop{Limit: uint32(limitMin * 60000)}); err != nil {
 		q.pools[i].Put(sr)
@@ -364,7 +382,7 @@ func (q *Query) Difference(ctx context.Context, alt string, pt graph.Point, dir 
 	var box [4]float64
 	first := true
 	for _, i := range []int{0, ai} {
-		sr, _, err := q.search(ctx, i, pt, dir, limit)
+		sr, _, err := q.search(ctx, i, []graph.Point{pt}, dir, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -388,10 +406,10 @@ func (q *Query) Difference(ctx context.Context, alt string, pt graph.Point, dir 
 	dLat, dLon := pad/110574, pad/(111320*math.Cos(midLat))
 	box = [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}
 	d := &DiffResult{Steps: DiffSteps}
-	if d.Base, err = q.isochrone(ctx, "base", pt, dir, minutes, &box); err != nil {
+	if d.Base, err = q.isochrone(ctx, "base", []graph.Point{pt}, dir, minutes, &box); err != nil {
 		return nil, err
 	}
-	if d.Alt, err = q.isochrone(ctx, alt, pt, dir, minutes, &box); err != nil {
+	if d.Alt, err = q.isochrone(ctx, alt, []graph.Point{pt}, dir, minutes, &box); err != nil {
 		return nil, err
 	}
 	diff, err := report.DiffWithin(d.Base.Grid, d.Alt.Grid, limit)
