@@ -301,7 +301,7 @@ func (q *Query) search(ctx context.Context, i int, pts []graph.Point, dir graph.
 	for k, pt := range pts {
 		sn, err := g.SnapPoint(pt, so)
 		if err != nil {
-			return nil, sn, BadPointError{fmt.Errorf("point %d (%.6f,%.6f): %w", k+1, pt.Lon, pt.Lat, err)}
+			return nil, sn, BadPointError{fmt.Errorf("point %d: %w", k+1, err)}
 		}
 		if k == 0 {
 			first = sn

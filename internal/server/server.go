@@ -308,7 +308,8 @@ func point(r *http.Request) (graph.Point, error) {
 	return graph.Point{Lon: lon, Lat: lat}, nil
 }
 
-// points reads lon and lat, or points=LON,LAT;LON,LAT (multi-source).
+// points reads lon and lat, or points=LON,LAT,LON,LAT,... (multi-source:
+// the isochrone of the nearest of them).
 func (s *Server) points(r *http.Request) ([]graph.Point, error) {
 	raw := r.URL.Query().Get("points")
 	if raw == "" {
@@ -318,17 +319,19 @@ func (s *Server) points(r *http.Request) ([]graph.Point, error) {
 	if r.URL.Query().Has("lon") || r.URL.Query().Has("lat") {
 		return nil, bad("points", "give lon and lat or points, not both")
 	}
-	parts := strings.Split(raw, ";")
-	if len(parts) > s.lim.MaxSources {
-		return nil, tooLarge("points", "%d points: at most %d", len(parts), s.lim.MaxSources)
+	parts := strings.Split(raw, ",")
+	if len(parts)%2 != 0 {
+		return nil, bad("points", "%d numbers: want LON,LAT pairs", len(parts))
+	}
+	if len(parts)/2 > s.lim.MaxSources {
+		return nil, tooLarge("points", "%d points: at most %d", len(parts)/2, s.lim.MaxSources)
 	}
 	var out []graph.Point
-	for k, part := range parts {
-		a, b, ok := strings.Cut(part, ",")
-		lon, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-		lat, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-		if !ok || err1 != nil || err2 != nil || !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
-			return nil, bad("points", "point %d %q: want LON,LAT in WGS-84 degrees", k+1, part)
+	for k := 0; k < len(parts); k += 2 {
+		lon, err1 := strconv.ParseFloat(strings.TrimSpace(parts[k]), 64)
+		lat, err2 := strconv.ParseFloat(strings.TrimSpace(parts[k+1]), 64)
+		if err1 != nil || err2 != nil || !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
+			return nil, bad("points", "point %d %q,%q: want LON,LAT in WGS-84 degrees", k/2+1, parts[k], parts[k+1])
 		}
 		out = append(out, graph.Point{Lon: lon, Lat: lat})
 	}
