@@ -21,8 +21,8 @@ type roadLevel struct {
 }
 
 var roadLevels = []roadLevel{
-	{9, classSet("motorway", "trunk", "primary"), 0.002},
-	{11, classSet("motorway", "motorway_link", "trunk", "trunk_link", "primary", "secondary"), 0.0006},
+	{8, classSet("motorway", "trunk", "primary"), 0.002},
+	{10, classSet("motorway", "motorway_link", "trunk", "trunk_link", "primary", "secondary"), 0.0006},
 	{13, classSet("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary"), 0.00015},
 	{99, nil, 0.00003}, // all
 }

@@ -92,7 +92,7 @@ func TestBadParams(t *testing.T) {
 		{"/api/isochrone?lon=181&lat=36", 400, "lon"},
 		{"/api/isochrone?lon=116&lat=-91", 400, "lat"},
 		{"/api/isochrone?lon=10&lat=10", 400, "lon,lat"}, // off the network
-		{"/api/isochrone?" + ok + "&minutes=", 200, ""},   // empty: the study's bands
+		{"/api/isochrone?" + ok + "&minutes=", 200, ""},  // empty: the study's bands
 		{"/api/isochrone?" + ok + "&minutes=x", 400, "minutes"},
 		{"/api/isochrone?" + ok + "&minutes=0", 400, "minutes"},
 		{"/api/isochrone?" + ok + "&minutes=-5", 400, "minutes"},

@@ -230,6 +230,7 @@
       h += '<tr>';
       cols.forEach(function (c) {
         var v = r[c[0]];
+        if (c[0] === 'area' && typeof v === 'string') { v = v.replace(/^county:/, ''); }
         h += '<td>' + (typeof v === 'string' ? esc(v) : /_min$/.test(c[0]) ? mins(v) : num(v)) + '</td>';
       });
       h += '</tr>';

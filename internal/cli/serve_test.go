@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fastroad/fastroad/internal/browsertest"
+	"github.com/fastroad/fastroad/internal/membudget"
+	"github.com/fastroad/fastroad/internal/server"
+	"github.com/fastroad/fastroad/study"
+)
+
+var serveShots = flag.String("serve-screenshots", "", "folder for the serve browser test's screenshots (default: a temporary folder)")
+
+// serveDemo starts the server over demo/study.yaml (Delaware) on loopback.
+func serveDemo(t testing.TB) *httptest.Server {
+	t.Helper()
+	st, err := loadStudy("../../demo/study.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, ctx: context.Background(), maxMemory: membudget.Default()}
+	in, err := st.loadInputs(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := study.Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := study.NewQuery(s, study.QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(q, server.Limits{}, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestServeBrowser loads the page in headless Chromium over the Delaware
+// demo: click Georgetown, its isochrone appears with residents per band;
+// switch to the US 113 expressway, the difference layer appears; sort the
+// county table; no console error, no failed load and no request leaving
+// the machine. Screenshots go to -serve-screenshots.
+func TestServeBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the Delaware demo study")
+	}
+	if _, err := browsertest.FindBrowser(); err != nil {
+		t.Skip("no Chromium: ", err)
+	}
+	srv := serveDemo(t)
+	dir := *serveShots
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	shot := func(ctx context.Context, name string) error {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			return err
+		}
+		t.Logf("screenshot %s", filepath.Join(dir, name))
+		return os.WriteFile(filepath.Join(dir, name), png, 0o644)
+	}
+	poll := func(ctx context.Context, what, js string) error {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(90*time.Second))); err != nil {
+			return fmt.Errorf("waiting for %s: %w", what, err)
+		}
+		return nil
+	}
+	count := func(ctx context.Context, js string) (int, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[int](js))
+	}
+	steps := func(ctx context.Context) error {
+		if err := poll(ctx, "the page", `document.body.dataset.ready === 'yes' && document.querySelector('path[data-name="Georgetown"]') !== null`); err != nil {
+			return err
+		}
+		if err := poll(ctx, "the roads", `document.body.dataset.busy === 'no'`); err != nil {
+			return err
+		}
+		if err := shot(ctx, "serve-0-page.png"); err != nil {
+			return err
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(`path[data-name="Georgetown"]`)); err != nil {
+			return fmt.Errorf("click Georgetown: %w", err)
+		}
+		if err := poll(ctx, "the isochrone", `document.body.dataset.layer === 'isochrone'`); err != nil {
+			return err
+		}
+		n, err := count(ctx, `fastroad.state.layer.features.filter(f => f.geometry.coordinates && f.geometry.coordinates.length).length`)
+		if err != nil || n < 3 {
+			return fmt.Errorf("isochrone: %d bands with polygons, want at least 3 (%v)", n, err)
+		}
+		if n, err := count(ctx, `document.querySelectorAll('#bands-table tr').length`); err != nil || n != 4 {
+			return fmt.Errorf("band table: %d rows, want 4 (%v)", n, err)
+		}
+		if err := shot(ctx, "serve-1-georgetown.png"); err != nil {
+			return err
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById('alt'); s.value = 'us113-expressway'; s.dispatchEvent(new Event('change')); return true; })()`)); err != nil {
+			return err
+		}
+		if err := poll(ctx, "the difference", `document.body.dataset.layer === 'diff' && document.body.dataset.busy === 'no'`); err != nil {
+			return err
+		}
+		if n, err := count(ctx, `fastroad.state.layer.features.filter(f => f.properties.layer === 'gain' && f.geometry.coordinates.length).length`); err != nil || n == 0 {
+			return fmt.Errorf("difference: %d gain layers with polygons, want some (%v)", n, err)
+		}
+		if n, err := count(ctx, `document.querySelectorAll('#gainers').length`); err != nil || n != 1 {
+			return fmt.Errorf("no gainers line (%v)", err)
+		}
+		if err := shot(ctx, "serve-2-us113-diff.png"); err != nil {
+			return err
+		}
+		// the county table in Chinese, sorted by residents
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById('lang'); s.value = 'zh'; s.dispatchEvent(new Event('change')); document.getElementById('tab-areas').click(); return true; })()`)); err != nil {
+			return err
+		}
+		if err := poll(ctx, "the county table", `document.querySelectorAll('#table th[data-key="residents"]').length === 1 && document.body.dataset.busy === 'no' && document.body.dataset.layer === 'diff'`); err != nil {
+			return err
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(`#table th[data-key="residents"]`)); err != nil {
+			return err
+		}
+		if err := poll(ctx, "sorted", `document.querySelector('#table th.sorted-asc') !== null`); err != nil {
+			return err
+		}
+		return shot(ctx, "serve-3-zh-counties.png")
+	}
+	res, err := browsertest.Load(context.Background(), srv.URL+"/?lang=en", browsertest.Options{Width: 1400, Height: 900, Timeout: 4 * time.Minute, Do: steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Problems() {
+		t.Errorf("browser: %s", p)
+	}
+}
