@@ -13,9 +13,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/internal/browsertest"
 	"github.com/fastroad/fastroad/internal/membudget"
 	"github.com/fastroad/fastroad/internal/server"
+	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/study"
 )
 
@@ -146,5 +148,51 @@ func TestServeBrowser(t *testing.T) {
 	}
 	for _, p := range res.Problems() {
 		t.Errorf("browser: %s", p)
+	}
+}
+
+// demoQuery prepares the Delaware demo study for queries.
+func demoQuery(b testing.TB) *study.Query {
+	b.Helper()
+	st, err := loadStudy("../../demo/study.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, ctx: context.Background(), maxMemory: membudget.Default()}
+	in, err := st.loadInputs(e)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := study.Prepare(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, err := study.NewQuery(s, study.QueryOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return q
+}
+
+// BenchmarkServeIsochrone60 is one 60-minute isochrone from Georgetown on
+// the Delaware demo (search, grid, bands, residents), as /api/isochrone
+// computes it, on grids of 100 m (the study's cell_m) and 200 m cells.
+func BenchmarkServeIsochrone60(b *testing.B) {
+	q := demoQuery(b)
+	pt := graph.Point{Lon: -75.385, Lat: 38.690}
+	for _, cell := range []float64{100, 200} {
+		qc, err := study.NewQuery(q.Study(), study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: cell}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("cell=%g", cell), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := qc.Isochrone(context.Background(), "base", pt, graph.Outbound, []float64{15, 30, 45, 60})
+				if err != nil || len(r.Bands) != 4 {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
