@@ -247,7 +247,10 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 var errBusy = errors.New("server busy")
 
 // work runs f on a worker slot with the request's time limit. Over
-// Workers+MaxQueue queries at once, it fails at once with errBusy (429).
+// Workers+MaxQueue queries at once, it fails at once with errBusy (429);
+// a query that waits for a worker past RequestTimeout fails with errBusy
+// too (the server is overloaded: 429), one that computes past it with
+// context.DeadlineExceeded (503).
 func (s *Server) work(r *http.Request, f func(ctx context.Context) error) error {
 	select {
 	case s.queue <- struct{}{}:
@@ -260,7 +263,10 @@ func (s *Server) work(r *http.Request, f func(ctx context.Context) error) error 
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		if r.Context().Err() != nil {
+			return r.Context().Err() // the client went away
+		}
+		return fmt.Errorf("waited %v for a worker: %w", s.lim.RequestTimeout, errBusy)
 	}
 	defer func() { <-s.slots }()
 	return f(ctx)

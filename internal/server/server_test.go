@@ -242,14 +242,15 @@ func TestBusy(t *testing.T) {
 	}
 }
 
-// TestTimeout: a query that waits past RequestTimeout for a worker gets 503.
+// TestTimeout: a query that waits past RequestTimeout for a worker gets
+// 429 (overloaded).
 func TestTimeout(t *testing.T) {
 	s := testServer(t, Limits{Workers: 1, RequestTimeout: 100_000_000})
 	s.slots <- struct{}{} // the only worker is busy
 	code, body, _ := get(t, s, "/api/isochrone?lon=116&lat=36")
 	<-s.slots
-	if code != 503 {
-		t.Errorf("got %d %s want 503", code, body)
+	if code != 429 {
+		t.Errorf("got %d %s want 429", code, body)
 	}
 }
 
