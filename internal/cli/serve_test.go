@@ -176,11 +176,11 @@ func demoQuery(b testing.TB) *study.Query {
 
 // BenchmarkServeIsochrone60 is one 60-minute isochrone from Georgetown on
 // the Delaware demo (search, grid, bands, residents), as /api/isochrone
-// computes it, on grids of 100 m (the study's cell_m) and 200 m cells.
+// computes it, on grids of 100 m (the study's cell_m) and 250 m cells.
 func BenchmarkServeIsochrone60(b *testing.B) {
 	q := demoQuery(b)
 	pt := graph.Point{Lon: -75.385, Lat: 38.690}
-	for _, cell := range []float64{100, 200} {
+	for _, cell := range []float64{100, 250} {
 		qc, err := study.NewQuery(q.Study(), study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: cell}})
 		if err != nil {
 			b.Fatal(err)

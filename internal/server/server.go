@@ -37,7 +37,7 @@ type Limits struct {
 	MaxQueryBytes  int           // length of a request's URL query (default 4096)
 	Workers        int           // queries computed at once (default GOMAXPROCS)
 	MaxQueue       int           // queries waiting for a worker; more get 429 (default 256)
-	RequestTimeout time.Duration // one query's compute time, queue included (default 20 s)
+	RequestTimeout time.Duration // longest wait for a worker (then 429) and longest compute (then 503) of one query (default 20 s)
 }
 
 // DefaultLimits are the limits a zero Limits takes.
@@ -246,11 +246,11 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 
 var errBusy = errors.New("server busy")
 
-// work runs f on a worker slot with the request's time limit. Over
-// Workers+MaxQueue queries at once, it fails at once with errBusy (429);
-// a query that waits for a worker past RequestTimeout fails with errBusy
-// too (the server is overloaded: 429), one that computes past it with
-// context.DeadlineExceeded (503).
+// work runs f on a worker slot. Over Workers+MaxQueue queries at once it
+// fails at once with errBusy (429); a query that waits for a worker longer
+// than RequestTimeout fails with errBusy too (the server is overloaded:
+// 429); once it has a worker, f gets RequestTimeout of its own and one
+// computing longer fails with context.DeadlineExceeded (503).
 func (s *Server) work(r *http.Request, f func(ctx context.Context) error) error {
 	select {
 	case s.queue <- struct{}{}:
@@ -258,17 +258,18 @@ func (s *Server) work(r *http.Request, f func(ctx context.Context) error) error 
 		return errBusy
 	}
 	defer func() { <-s.queue }()
-	ctx, cancel := context.WithTimeout(r.Context(), s.lim.RequestTimeout)
-	defer cancel()
+	wait := time.NewTimer(s.lim.RequestTimeout)
+	defer wait.Stop()
 	select {
 	case s.slots <- struct{}{}:
-	case <-ctx.Done():
-		if r.Context().Err() != nil {
-			return r.Context().Err() // the client went away
-		}
+	case <-r.Context().Done():
+		return r.Context().Err() // the client went away
+	case <-wait.C:
 		return fmt.Errorf("waited %v for a worker: %w", s.lim.RequestTimeout, errBusy)
 	}
 	defer func() { <-s.slots }()
+	ctx, cancel := context.WithTimeout(r.Context(), s.lim.RequestTimeout)
+	defer cancel()
 	return f(ctx)
 }
 
