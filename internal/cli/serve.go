@@ -121,6 +121,7 @@ says otherwise. Stop with Ctrl-C.`,
 	f.IntVar(&lim.MaxQueryBytes, "max-query-bytes", lim.MaxQueryBytes, "length of a request's query string")
 	f.IntVar(&lim.Workers, "workers", lim.Workers, "queries computed at once (default: the number of CPUs)")
 	f.IntVar(&lim.MaxQueue, "max-queue", lim.MaxQueue, "queries waiting for a worker; more get 429")
+	f.Int64Var(&lim.CacheBytes, "cache-bytes", lim.CacheBytes, "bytes of answers kept for repeated questions (negative: none)")
 	f.DurationVar(&lim.RequestTimeout, "timeout", lim.RequestTimeout, "longest wait for a worker (then 429) and longest compute (then 503) of one query")
 	return c
 }

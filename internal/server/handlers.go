@@ -283,6 +283,11 @@ func (s *Server) isochrone(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	key := r.URL.Path + "?" + r.URL.Query().Encode()
+	if b, ct, ok := s.cache.get(key); ok {
+		writeBody(w, ct, b)
+		return
+	}
 	var body bytes.Buffer
 	err = s.work(r, func(ctx context.Context) error {
 		res, err := s.q.IsochroneMulti(ctx, q.network, q.pts, q.dir, q.minutes)
@@ -302,6 +307,7 @@ func (s *Server) isochrone(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	s.cache.put(key, body.Bytes(), "application/geo+json")
 	writeBody(w, "application/geo+json", body.Bytes())
 }
 
@@ -325,6 +331,11 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.network == "base" {
 		s.fail(w, bad("alternative", "missing: name the alternative to compare with the base"))
+		return
+	}
+	key := r.URL.Path + "?" + r.URL.Query().Encode()
+	if b, ct, ok := s.cache.get(key); ok {
+		writeBody(w, ct, b)
 		return
 	}
 	var body bytes.Buffer
@@ -370,6 +381,7 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	s.cache.put(key, body.Bytes(), "application/geo+json")
 	writeBody(w, "application/geo+json", body.Bytes())
 }
 

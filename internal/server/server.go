@@ -37,12 +37,13 @@ type Limits struct {
 	MaxQueryBytes  int           // length of a request's URL query (default 4096)
 	Workers        int           // queries computed at once (default GOMAXPROCS)
 	MaxQueue       int           // queries waiting for a worker; more get 429 (default 256)
+	CacheBytes     int64         // answers kept for repeated questions (default 64 MiB; negative: none)
 	RequestTimeout time.Duration // longest wait for a worker (then 429) and longest compute (then 503) of one query (default 20 s)
 }
 
 // DefaultLimits are the limits a zero Limits takes.
 func DefaultLimits() Limits {
-	return Limits{MaxMinutes: 120, MaxBands: 8, MaxSources: 16, MaxCells: 4_000_000, MaxQueryBytes: 4096,
+	return Limits{CacheBytes: 64 << 20, MaxMinutes: 120, MaxBands: 8, MaxSources: 16, MaxCells: 4_000_000, MaxQueryBytes: 4096,
 		Workers: runtime.GOMAXPROCS(0), MaxQueue: 256, RequestTimeout: 20 * time.Second}
 }
 
@@ -74,6 +75,9 @@ func (l *Limits) Validate() error {
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = d.RequestTimeout
 	}
+	if l.CacheBytes == 0 {
+		l.CacheBytes = d.CacheBytes
+	}
 	switch {
 	case !(l.MaxMinutes > 0 && l.MaxMinutes <= 240):
 		return fmt.Errorf("max minutes %v: want 0 < minutes <= 240", l.MaxMinutes)
@@ -89,6 +93,8 @@ func (l *Limits) Validate() error {
 		return fmt.Errorf("workers %d: want 1 to 1024", l.Workers)
 	case l.MaxQueue < 0 || l.MaxQueue > 100000:
 		return fmt.Errorf("max queue %d: want 0 to 100000", l.MaxQueue)
+	case l.CacheBytes > 16<<30:
+		return fmt.Errorf("cache bytes %d: want at most 16 GiB", l.CacheBytes)
 	case l.RequestTimeout < 100*time.Millisecond || l.RequestTimeout > 10*time.Minute:
 		return fmt.Errorf("request timeout %v: want 100ms to 10m", l.RequestTimeout)
 	}
@@ -103,6 +109,7 @@ type Server struct {
 	queue  chan struct{} // one token per waiting or running query
 	mux    *http.ServeMux
 	roads  *roadIndex
+	cache  *cache
 	logf   func(format string, args ...any)
 	static fs.FS
 }
@@ -123,6 +130,7 @@ func New(q *study.Query, lim Limits, logf func(format string, args ...any)) (*Se
 	s := &Server{q: q, lim: lim, slots: make(chan struct{}, lim.Workers), queue: make(chan struct{}, lim.Workers+lim.MaxQueue),
 		mux: http.NewServeMux(), logf: logf, static: sub}
 	s.roads = newRoadIndex(q.Study().Base.Graph)
+	s.cache = newCache(lim.CacheBytes)
 	s.mux.Handle("GET /", http.FileServerFS(sub))
 	s.mux.HandleFunc("GET /api/meta", s.meta)
 	s.mux.HandleFunc("GET /api/ui", s.ui)

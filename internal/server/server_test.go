@@ -292,3 +292,42 @@ func TestLimitsValidate(t *testing.T) {
 		t.Errorf("defaults: %+v %v", l, err)
 	}
 }
+
+// TestCache: a repeated question is answered from the cache, byte for
+// byte, without a worker; the cache forgets the least recently used
+// answer first once over its bytes.
+func TestCache(t *testing.T) {
+	s := testServer(t, Limits{Workers: 1})
+	u := "/api/isochrone?lon=116.0&lat=36.0&minutes=5,10"
+	code, first, _ := get(t, s, u)
+	if code != 200 {
+		t.Fatalf("%d %s", code, first)
+	}
+	s.slots <- struct{}{} // no worker free: only the cache can answer
+	code, again, _ := get(t, s, "/api/isochrone?minutes=5,10&lat=36.0&lon=116.0")
+	<-s.slots
+	if code != 200 || again != first {
+		t.Errorf("cached answer: %d, same bytes %v", code, again == first)
+	}
+
+	c := newCache(100)
+	c.put("a", make([]byte, 20), "x")
+	c.put("b", make([]byte, 20), "x")
+	c.get("a") // a is now the most recent
+	for _, k := range []string{"c", "d", "e", "f"} {
+		c.put(k, make([]byte, 20), "x")
+	}
+	if _, _, ok := c.get("b"); ok {
+		t.Error("b (least recently used) still cached")
+	}
+	if _, _, ok := c.get("a"); !ok {
+		t.Error("a (recently used) evicted")
+	}
+	if c.size > 100 {
+		t.Errorf("size %d over 100", c.size)
+	}
+	c.put("big", make([]byte, 26), "x") // over a quarter of the cache: not kept
+	if _, _, ok := c.get("big"); ok {
+		t.Error("an answer over a quarter of the cache was kept")
+	}
+}
