@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,8 +53,12 @@ says otherwise. Stop with Ctrl-C.`,
 			if !(cell == 0 || cell >= isochrone.MinCellMetres && cell <= isochrone.MaxCellMetres) {
 				return usagef("serve: --cell %v is out of range (want %v to %v metres)", cell, isochrone.MinCellMetres, isochrone.MaxCellMetres)
 			}
-			if _, _, err := net.SplitHostPort(addr); err != nil {
-				return usagef("serve: --addr %q: want HOST:PORT (%v)", addr, err)
+			_, port, err := net.SplitHostPort(addr)
+			if err == nil {
+				_, err = strconv.ParseUint(port, 10, 16)
+			}
+			if err != nil {
+				return usagef("serve: --addr %q: want HOST:PORT, PORT a number up to 65535", addr)
 			}
 			var st *studyFile
 			if studyPath != "" {

@@ -196,3 +196,21 @@ func BenchmarkServeIsochrone60(b *testing.B) {
 		})
 	}
 }
+
+// TestServeUsage: a wrong call is a usage error (exit 2) before anything
+// is loaded.
+func TestServeUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve"},
+		{"serve", "--graph", "g", "--study", "s.yaml"},
+		{"serve", "--graph", "g", "--addr", "127.0.0.1:x"},
+		{"serve", "--graph", "g", "--addr", "nohostport"},
+		{"serve", "--graph", "g", "--max-minutes", "500"},
+		{"serve", "--graph", "g", "--workers", "-1"},
+		{"serve", "--graph", "g", "--cell", "0.5"},
+	} {
+		if code, _, stderr := run(t, args...); code != 2 {
+			t.Errorf("%v: got exit %d want 2 (%s)", args, code, stderr)
+		}
+	}
+}
