@@ -39,6 +39,11 @@ type Query struct {
 	counties       []string
 	estimate       bool
 
+	// people on the study's whole grid, for the access tables (built once)
+	peopleOnce sync.Once
+	people     *report.People
+	peopleErr  error
+
 	placesMu sync.Mutex
 	places   map[string][]places.Place
 	access   []accessOnce

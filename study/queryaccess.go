@@ -50,6 +50,11 @@ func (q *Query) Access(ctx context.Context, name string) (*AccessTable, error) {
 		return nil, err
 	}
 	a := &q.access[i]
+	select {
+	case <-a.done:
+		return a.tab, a.err
+	default:
+	}
 	go a.once.Do(func() {
 		a.tab, a.err = q.evaluate(i)
 		close(a.done)
@@ -94,13 +99,18 @@ func (q *Query) evaluate(i int) (*AccessTable, error) {
 		Minutes: spec.Isochrones.Minutes,
 		Limit:   180,
 	}
-	geom, err := gridGeometry(fill.Box, fill.CellMetres)
-	if err != nil {
-		return nil, err
+	q.peopleOnce.Do(func() {
+		geom, err := gridGeometry(fill.Box, fill.CellMetres)
+		if err != nil {
+			q.peopleErr = err
+			return
+		}
+		q.people, q.peopleErr = s.People(geom)
+	})
+	if q.peopleErr != nil {
+		return nil, q.peopleErr
 	}
-	if eval.People, err = s.People(geom); err != nil {
-		return nil, err
-	}
+	eval.People = q.people
 	o, err := report.Evaluate(n.Name, n.Graph, ps, eval)
 	if err != nil {
 		return nil, err
