@@ -33,6 +33,10 @@ type Options struct {
 	// UserDataDir is the browser profile folder for the package-level Load;
 	// default a new temporary folder, removed afterwards.
 	UserDataDir string
+	// Do, when set, runs in the page's tab once it has loaded, before the
+	// checks and the screenshot: a test's clicks and waits (chromedp
+	// actions on ctx). Its error fails Load.
+	Do func(ctx context.Context) error
 }
 
 // Result is what loading a page found.
@@ -309,6 +313,11 @@ func (b *Browser) Load(ctx context.Context, rawURL string, o Options) (*Result, 
 	}
 	if err := chromedp.Do(tctx, chromedp.Navigate(rawURL)); err != nil {
 		return nil, fmt.Errorf("load %s: %w", rawURL, err)
+	}
+	if o.Do != nil {
+		if err := o.Do(tctx); err != nil {
+			return nil, fmt.Errorf("load %s: %w", rawURL, err)
+		}
 	}
 	img, err := chromedp.Run(tctx, chromedp.Evaluate[imageCheck](brokenImagesJS))
 	if err != nil {
