@@ -100,6 +100,12 @@ var reportEN = map[string]string{
 	"target_trunk":                            "trunk road ≤ {0} min",
 	"yardsticks_note":                         "The national yardsticks: an expressway entrance within {0} min, an ordinary national (trunk) road within {1} min, the HSR station within {2} min.",
 	"yardsticks_table":                        "Towns and residents meeting each yardstick, today and per alternative (ranked)",
+	"within_limit":                            " within {0} min",
+	"beyond_not_compared":                     "beyond {0} min in both: not compared",
+	"legend_minutes":                          "Minutes by car",
+	"legend_against_today":                    "Against today",
+	"map_title_network":                       "{0}: {1}",
+	"map_title_change":                        "{0}: what the alternative changes",
 }
 
 func init() {

@@ -100,6 +100,12 @@ var reportZH = map[string]string{
 	"target_trunk":                            "≤{0}分钟到国道",
 	"yardsticks_note":                         "国家指标：{0}分钟内上高速公路，{1}分钟内到达普通国道，{2}分钟内到达高铁站。",
 	"yardsticks_table":                        "现状及各方案（按排序）达到各项指标的城镇和人口",
+	"within_limit":                            "（{0}分钟内）",
+	"beyond_not_compared":                     "两者均超过{0}分钟：不比较",
+	"legend_minutes":                          "驾车时间（分钟）",
+	"legend_against_today":                    "与现状相比",
+	"map_title_network":                       "{0}：{1}",
+	"map_title_change":                        "{0}：方案改动",
 }
 
 func init() {

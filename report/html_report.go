@@ -322,12 +322,12 @@ func (b *builder) curves() error {
 		if len(series) == 0 {
 			continue
 		}
-		png, warns, err := chart.Render(chart.Curves{Title: b.t("chart_curve_"+tgt), XLabel: b.t("chart_minutes"), YLabel: b.t("chart_town_population"), Series: series}, chart.PNG, b.Chart)
+		png, warns, err := chart.Render(chart.Curves{Title: b.t("chart_curve_" + tgt), XLabel: b.t("chart_minutes"), YLabel: b.t("chart_town_population"), Series: series}, chart.PNG, b.Chart)
 		if err != nil {
 			return fmt.Errorf("report: chart of %s: %w", tgt, err)
 		}
 		b.warns = append(b.warns, warns...)
-		s.Figures = append(s.Figures, Figure{Caption: b.t("chart_curve_"+tgt), PNG: png})
+		s.Figures = append(s.Figures, Figure{Caption: b.t("chart_curve_" + tgt), PNG: png})
 	}
 	if len(s.Figures) > 0 {
 		s.Paragraphs = append(s.Paragraphs, b.t("curves_note"))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"io"
 	"runtime"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/render"
@@ -42,6 +42,9 @@ type Options struct {
 	Font *render.Font
 	// Log receives progress lines (nil: none).
 	Log func(format string, args ...any)
+	// Lang is the language of the maps' titles and legends ("": the
+	// study's, see Comparison.DefaultLang).
+	Lang i18n.Lang
 }
 
 func (o *Options) defaults(spec *scenarios.Study) {
@@ -93,6 +96,11 @@ type Comparison struct {
 	// Files are the outputs in name order (report.md among them).
 	Files    []File
 	FontInfo render.FontInfo // the font the maps used
+	// Lang is the language the maps were drawn in.
+	Lang i18n.Lang
+	// MapTitles are the maps' titles, to warn when one needs a CJK font
+	// the maps did not have.
+	MapTitles []string
 }
 
 // Compare evaluates the base and every alternative and renders every
@@ -145,6 +153,13 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	}
 	opt.Log("evaluated the base")
 	base := outcomes[0]
+	if opt.Lang == "" {
+		opt.Lang = studyLang(spec, base.Places)
+	}
+	c.Lang = opt.Lang
+	if !opt.NoMaps {
+		out.ctx = s.newMapContext()
+	}
 	errs := make([]error, len(nets))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opt.Workers)
@@ -198,6 +213,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	c.Base = base
 	c.summarise()
 	c.FontInfo = out.fontInfo
+	c.MapTitles = out.titles
 	c.Meta = c.meta(opt, fill)
 	out.add("summary.csv", func(w io.Writer) error { return report.WriteCSV(w, c.Summary) })
 	out.add("summary.json", func(w io.Writer) error { return report.WriteJSON(w, c.Summary) })
@@ -303,6 +319,22 @@ func (c *Comparison) meta(opt Options, fill isochrone.FillOptions) report.Study 
 	return meta
 }
 
+// studyLang is the maps' and report's language: the study's lang key, else
+// zh when a place carries a Chinese name, else en.
+func studyLang(spec *scenarios.Study, ps []places.Place) i18n.Lang {
+	if spec.Lang != "" {
+		if l, err := i18n.ParseLang(spec.Lang); err == nil {
+			return l
+		}
+	}
+	for _, p := range ps {
+		if p.NameZh != "" || hasHan(p.Name) {
+			return i18n.ZH
+		}
+	}
+	return i18n.EN
+}
+
 func profileText(name string, s *Study) string {
 	p := s.Profile
 	if name == "" {
@@ -316,6 +348,8 @@ type outputs struct {
 	mu       sync.Mutex
 	files    map[string]File
 	fontInfo render.FontInfo
+	titles   []string
+	ctx      *mapContext // drawn under every map; nil without maps
 }
 
 func newOutputs() *outputs { return &outputs{files: map[string]File{}} }
@@ -353,6 +387,32 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 	if r != nil {
 		extra = scenarioLines(r, checks)
 	}
+	lang := opt.Lang
+	mo := func(title, legendTitle string) report.MapOptions {
+		out.mu.Lock()
+		out.titles = append(out.titles, title)
+		out.mu.Unlock()
+		m := report.MapOptions{Title: title, LegendTitle: legendTitle, Font: opt.Font, Extra: extra, Lang: lang, LimitMinutes: opt.LimitMinutes,
+			ExtraLegend: editLegend(lang, r, checks)}
+		if out.ctx != nil {
+			m.Context, m.ContextAreas, m.ContextLegend = out.ctx.lines, out.ctx.areas, out.ctx.legend(lang)
+		}
+		return m
+	}
+	netName := o.Name
+	if base == nil {
+		netName = i18n.T(lang, "base")
+	}
+	if r != nil && !opt.NoMaps {
+		if b, ok := changeBounds(extra); ok {
+			m := mo(i18n.T(lang, "map_title_change", o.Name), "")
+			m.Bounds = b
+			img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
+			if err := out.addPNG(report.ChangeMapName(o.Name), img, fi, err); err != nil {
+				return err
+			}
+		}
+	}
 	towns := places.OfKind(o.Places, places.KindTown)
 	for _, tgt := range []struct {
 		key   string
@@ -383,8 +443,8 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			title := fmt.Sprintf("%s: drive time to %s", o.Name, tgt.label)
-			img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, report.MapOptions{Title: title, LegendTitle: "Minutes by car", Font: opt.Font, Extra: extra})
+			title := i18n.T(lang, "map_title_network", netName, i18n.T(lang, "map_title_to_"+tgt.key))
+			img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, mo(title, i18n.T(lang, "legend_minutes")))
 			if err := out.addPNG(name+".png", img, fi, err); err != nil {
 				return err
 			}
@@ -410,8 +470,8 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			title := fmt.Sprintf("%s: minutes saved to the nearest %s", o.Name, map[string]string{"hsr": "HSR station", "entrance": "expressway entrance"}[tgt.key])
-			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, report.MapOptions{Title: title, LegendTitle: "Against today", Font: opt.Font, Extra: extra, LimitMinutes: opt.LimitMinutes})
+			title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
+			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, mo(title, i18n.T(lang, "legend_against_today")))
 			if err := out.addPNG(name+".png", img, fi, err); err != nil {
 				return err
 			}
@@ -452,12 +512,12 @@ func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
 	return map[string]any{"towns": names, "population": pop}
 }
 
-// scenarioLines draws an alternative's new and changed roads over its maps,
-// with the stretches inside purple or blue control lines in red.
+// scenarioLines draws an alternative's new and changed roads over its maps
+// (cyan: not a control-line colour), with the stretches inside purple or
+// blue control lines black on yellow.
 func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 	var out []render.Line
-	style := render.LineStyle{Color: color.RGBA{0x6a, 0x1b, 0x9a, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xff, 0xff, 0xff}, Z: 100, Above: true}
-	conflict := render.LineStyle{Color: color.RGBA{0xe0, 0x10, 0x10, 0xff}, Width: 7, Z: 101, Above: true}
+	style, conflict := editedRoadStyle, conflictStyle
 	line := func(pts []graph.Point, st render.LineStyle) {
 		coords := make([][2]float64, len(pts))
 		for i, p := range pts {

@@ -50,15 +50,7 @@ type HandOffOptions struct {
 // DefaultLang is the study's report language: zh when the study says
 // lang: zh or its places carry Chinese names, else en (a lang: en key wins).
 func (c *Comparison) DefaultLang() i18n.Lang {
-	if l, err := i18n.ParseLang(c.Study.Spec.Lang); err == nil && c.Study.Spec.Lang != "" {
-		return l
-	}
-	for _, p := range c.Base.Places {
-		if p.NameZh != "" || hasHan(p.Name) {
-			return i18n.ZH
-		}
-	}
-	return i18n.EN
+	return studyLang(&c.Study.Spec, c.Base.Places)
 }
 
 func hasHan(s string) bool {
