@@ -8,7 +8,7 @@ var reportEN = map[string]string{
 	"alt_edits":                        "What the alternative changes",
 	"alt_rebuilt":                      "the road network's topology changes",
 	"alt_speed_only":                   "speeds change on existing roads only",
-	"alt_summary":                      "{0} km of road added or upgraded in {1} edits; {2}.",
+	"alt_summary":                      "{0} km of road added, upgraded or closed; edits: {1}; {2}.",
 	"answer_best":                      "Best by {1}: {0} (see the ranking).",
 	"appraisal_frame":                  "Base year {0}, opening year {1}, last appraised year {2}; social discount rate {3}.",
 	"appraisal_indicators":             "Economic indicators per alternative",

@@ -8,7 +8,7 @@ var reportZH = map[string]string{
 	"alt_edits":                        "方案改动内容",
 	"alt_rebuilt":                      "改变路网拓扑",
 	"alt_speed_only":                   "仅改变现有道路车速",
-	"alt_summary":                      "共{1}项改动，新建或升级道路{0}公里；{2}。",
+	"alt_summary":                      "新建、升级或封闭道路{0}公里；改动{1}项；{2}。",
 	"answer_best":                      "按{1}排序，最优方案为{0}（见方案排序）。",
 	"appraisal_frame":                  "基准年{0}年，通车年{1}年，计算期末{2}年；社会折现率{3}。",
 	"appraisal_indicators":             "各方案经济评价指标",

@@ -76,7 +76,6 @@ type LegendItem struct {
 // square marker, unlike a town's dot.
 const KindRailStation = "rail"
 
-
 var (
 	pageColour   = color.RGBA{0xff, 0xff, 0xff, 0xff}
 	landColour   = color.RGBA{0xf2, 0xef, 0xe9, 0xff}

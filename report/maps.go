@@ -214,6 +214,14 @@ func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []re
 			legend = append(legend, render.LegendItem{Text: i18n.T(opt.Lang, c.key), Line: render.RoadStyle(c.class)})
 		}
 	}
+	for c := range classes {
+		switch c {
+		case "motorway", "trunk", "primary", "secondary", "tertiary":
+			continue
+		}
+		legend = append(legend, render.LegendItem{Text: i18n.T(opt.Lang, "legend_other_road"), Line: render.RoadStyle("unclassified")})
+		break
+	}
 	kinds := map[string]bool{}
 	for _, l := range labels {
 		kinds[l.Kind] = true

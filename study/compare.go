@@ -91,8 +91,8 @@ type Comparison struct {
 	// Appraisal is the benefit appraisal (demand, traffic, costs,
 	// ENPV/EBCR/EIRR, sensitivity); nil when the study has no appraisal key.
 	Appraisal *appraisal.Result
-	Ranks   map[string]int
-	Meta    report.Study
+	Ranks     map[string]int
+	Meta      report.Study
 	// Files are the outputs in name order (report.md among them).
 	Files    []File
 	FontInfo render.FontInfo // the font the maps used
@@ -119,6 +119,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	lo, hi := s.Base.Graph.Bounds()
 	fill := opt.Fill
 	fill.Box = [4]float64{lo.Lon, lo.Lat, hi.Lon, hi.Lat}
+	opt.Fill.Box = fill.Box // the maps' box too
 	c := &Comparison{Study: s}
 	c.Eval = report.EvalOptions{
 		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes,
@@ -392,8 +393,10 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		out.mu.Lock()
 		out.titles = append(out.titles, title)
 		out.mu.Unlock()
+		// Every isochrone map of a study shows the same box (the grids'),
+		// so maps side by side compare place for place.
 		m := report.MapOptions{Title: title, LegendTitle: legendTitle, Font: opt.Font, Extra: extra, Lang: lang, LimitMinutes: opt.LimitMinutes,
-			ExtraLegend: editLegend(lang, r, checks)}
+			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box}
 		if out.ctx != nil {
 			m.Context, m.ContextAreas, m.ContextLegend = out.ctx.lines, out.ctx.areas, out.ctx.legend(lang)
 		}
