@@ -352,7 +352,7 @@ func (b *builder) access() {
 		e, tr, h := t.Meets(r)
 		pop := "–"
 		if r.Town.Population > 0 {
-			pop = i18n.Int(b.Lang, r.Town.Population)
+			pop = i18n.Count(b.Lang, float64(r.Town.Population)) // 万 in zh
 		}
 		rows = append(rows, []string{b.placeName(&r.Town), pop, b.min(r.ToHSR), b.min(r.FromHSR), b.placeName(r.Entrance), b.min(r.ToEntrance), b.min(r.ToOrdinary),
 			mark(e), mark(tr), mark(h)})
@@ -429,7 +429,7 @@ func (b *builder) peopleTable(o *Outcome, p *People) (Table, bool) {
 			name = strings.TrimPrefix(g, "county:")
 		}
 		ea := ent.People.Groups[gi]
-		row := []string{name, i18n.Int(b.Lang, int(math.Round(ea.Total))),
+		row := []string{name, i18n.Count(b.Lang, ea.Total),
 			b.share(ent.People.Within(gi, t.ExpresswayMinutes), ea.Total), b.num(ea.MeanMinutes, 1)}
 		if hsr != nil && hsr.People != nil {
 			ha := hsr.People.Groups[gi]

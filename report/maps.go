@@ -204,6 +204,17 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 // and the places, with a legend of the areas, then everything else drawn:
 // road classes, place kinds, edited roads and control lines, context.
 func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []render.LegendItem, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
+	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
+	// The frame shows more than bounds where their shape differs from the
+	// frame's: draw the roads and places of all of it.
+	if proj, err := m.Projection(); err == nil {
+		f := proj.Frame
+		lon0, lat0 := proj.Unproject(float64(f.Min.X), float64(f.Max.Y))
+		lon1, lat1 := proj.Unproject(float64(f.Max.X), float64(f.Min.Y))
+		if lon0 < lon1 && lat0 < lat1 {
+			bounds = [4]float64{lon0, lat0, lon1, lat1}
+		}
+	}
 	roads, classes := roadLinesClasses(g, bounds)
 	lines := append(append(append([]render.Line(nil), opt.Context...), roads...), opt.Extra...)
 	all := append(append([]render.Area(nil), opt.ContextAreas...), areas...)
@@ -234,7 +245,6 @@ func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []re
 	}
 	legend = append(legend, opt.ExtraLegend...)
 	legend = append(legend, opt.ContextLegend...)
-	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
 	return m.Draw(all, lines, labels, legend)
 }
 
