@@ -265,12 +265,19 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	if err != nil {
 		return nil, render.FontInfo{}, err
 	}
+	return DiffMapOf(g, diff, Classify(diff, steps), BeyondLimit(base, alt, opt.LimitMinutes) > 0, ps, opt)
+}
+
+// DiffMapOf is DiffMap from a difference grid already classified (see
+// DiffWithin, Classify and BeyondLimit), for a caller that also writes
+// the classes as GeoJSON and should not classify twice.
+func DiffMapOf(g *graph.Graph, diff *isochrone.Grid, c DiffClasses, beyond bool, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
+	opt.defaults()
 	bounds := opt.Bounds
 	if bounds == ([4]float64{}) {
 		bounds = [4]float64{diff.MinLon, diff.MinLat, diff.MinLon + float64(diff.W-1)*diff.DLon, diff.MinLat + float64(diff.H-1)*diff.DLat}
 	}
-	c := Classify(diff, steps)
-	areas, legend := diffLayers(c, opt.LimitMinutes, BeyondLimit(base, alt, opt.LimitMinutes) > 0, opt.Lang)
+	areas, legend := diffLayers(c, opt.LimitMinutes, beyond, opt.Lang)
 	return drawMap(g, bounds, areas, legend, ps, opt)
 }
 

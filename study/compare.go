@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/graph"
@@ -101,6 +102,9 @@ type Comparison struct {
 	// MapTitles are the maps' titles, to warn when one needs a CJK font
 	// the maps did not have.
 	MapTitles []string
+	// MapTime is the time spent drawing and encoding the PNG maps, summed
+	// over the workers that drew them.
+	MapTime time.Duration
 }
 
 // Compare evaluates the base and every alternative and renders every
@@ -215,6 +219,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	c.summarise()
 	c.FontInfo = out.fontInfo
 	c.MapTitles = out.titles
+	c.MapTime = out.mapTime
 	c.Meta = c.meta(opt, fill)
 	out.add("summary.csv", func(w io.Writer) error { return report.WriteCSV(w, c.Summary) })
 	out.add("summary.json", func(w io.Writer) error { return report.WriteJSON(w, c.Summary) })
@@ -351,6 +356,17 @@ type outputs struct {
 	fontInfo render.FontInfo
 	titles   []string
 	ctx      *mapContext // drawn under every map; nil without maps
+	mapTime  time.Duration
+}
+
+// timed runs a map's drawing and adds its time to the maps' total.
+func (o *outputs) timed(f func() error) error {
+	t0 := time.Now()
+	err := f()
+	o.mu.Lock()
+	o.mapTime += time.Since(t0)
+	o.mu.Unlock()
+	return err
 }
 
 func newOutputs() *outputs { return &outputs{files: map[string]File{}} }
@@ -410,8 +426,10 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		if b, ok := changeBounds(extra); ok {
 			m := mo(i18n.T(lang, "map_title_change", o.Name), "")
 			m.Bounds = b
-			img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
-			if err := out.addPNG(report.ChangeMapName(o.Name), img, fi, err); err != nil {
+			if err := out.timed(func() error {
+				img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
+				return out.addPNG(report.ChangeMapName(o.Name), img, fi, err)
+			}); err != nil {
 				return err
 			}
 		}
@@ -447,8 +465,10 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 				return err
 			}
 			title := i18n.T(lang, "map_title_network", netName, i18n.T(lang, "map_title_to_"+tgt.key))
-			img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, mo(title, i18n.T(lang, "legend_minutes")))
-			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+			if err := out.timed(func() error {
+				img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, mo(title, i18n.T(lang, "legend_minutes")))
+				return out.addPNG(name+".png", img, fi, err)
+			}); err != nil {
 				return err
 			}
 		}
@@ -464,7 +484,13 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			continue
 		}
 		name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
-		data, err := render2(func(w io.Writer) error { return writeDiffGeoJSON(w, tgt.base, tgt.alt, opt.LimitMinutes) })
+		// Classified once, for the GeoJSON and the map.
+		d, err := report.DiffWithin(tgt.base, tgt.alt, opt.LimitMinutes)
+		if err != nil {
+			return err
+		}
+		classes := report.Classify(d, DiffSteps)
+		data, err := render2(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
 		if err != nil {
 			return err
 		}
@@ -474,8 +500,11 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 				return err
 			}
 			title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
-			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, mo(title, i18n.T(lang, "legend_against_today")))
-			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+			if err := out.timed(func() error {
+				beyond := report.BeyondLimit(tgt.base, tgt.alt, opt.LimitMinutes) > 0
+				img, fi, err := report.DiffMapOf(o.Graph, d, classes, beyond, o.Places, mo(title, i18n.T(lang, "legend_against_today")))
+				return out.addPNG(name+".png", img, fi, err)
+			}); err != nil {
 				return err
 			}
 		}
@@ -543,16 +572,11 @@ func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 	return out
 }
 
-// writeDiffGeoJSON writes the classes of a difference against the base:
+// writeDiffClasses writes the classes of a difference against the base:
 // areas saving (gain) or losing (loss) at least each DiffSteps minutes
 // among the cells both networks reach within the limit, and the areas newly
 // reached and no longer reached, which are never gains or losses.
-func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid, limit float64) error {
-	d, err := report.DiffWithin(base, alt, limit)
-	if err != nil {
-		return err
-	}
-	c := report.Classify(d, DiffSteps)
+func writeDiffClasses(w io.Writer, c report.DiffClasses, limit float64) error {
 	var bands []isochrone.Band
 	var props []map[string]any
 	for _, b := range c.Gains {
