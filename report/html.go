@@ -263,6 +263,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: 0.35rem 0.7rem; vertical
 thead th { background: var(--band); border-bottom: 2px solid var(--ink); text-align: left; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
+td:first-child { min-width: 6rem; }
 footer { margin-top: 3rem; border-top: 2px solid var(--rule); padding-top: 1rem; font-size: 0.85rem; color: var(--muted); }
 footer code { font-size: 0.8rem; word-break: break-all; }
 footer table { font-size: 0.8rem; }
