@@ -264,7 +264,9 @@ func (c *Comparison) addLayers(w *gpkg.Writer) error {
 	if err := c.peopleLayer(w); err != nil {
 		return err
 	}
-	// Every GeoJSON output: bands, differences, flows.
+	// Every GeoJSON output: bands, differences, flows. Names that are not
+	// plain identifiers (an alternative named in Chinese) are made unique.
+	used := map[string]bool{"places": true, "entrances": true, "edited_roads": true, "control_line_conflicts": true, "residents": true}
 	for _, f := range c.Files {
 		if !strings.HasSuffix(f.Name, ".geojson") {
 			continue
@@ -273,7 +275,13 @@ func (c *Comparison) addLayers(w *gpkg.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
-		if err := addGeoJSONLayer(w, layerName(strings.TrimSuffix(f.Name, ".geojson")), f.Name, data); err != nil {
+		name := layerName(strings.TrimSuffix(f.Name, ".geojson"))
+		for k := 2; used[strings.ToLower(name)]; k++ {
+			b := layerName(strings.TrimSuffix(f.Name, ".geojson"))
+			name = fmt.Sprintf("%s_%d", b[:min(len(b), 56)], k)
+		}
+		used[strings.ToLower(name)] = true
+		if err := addGeoJSONLayer(w, name, f.Name, data); err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}
