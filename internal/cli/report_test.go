@@ -32,7 +32,7 @@ func TestReportCommand(t *testing.T) {
 	}
 	for _, c := range []struct {
 		dir, page, other string
-		want           []string
+		want             []string
 	}{
 		{en, "report.html", "report.zh.html", []string{`lang="en"`, "Ranking of the alternatives", "© OpenStreetMap contributors", "fastroad report"}},
 		{zh, "report.html", "report.en.html", []string{`lang="zh-CN"`, "方案排序", "OpenStreetMap", "--lang zh"}},
