@@ -635,9 +635,12 @@ func (c *canvas) drawLabels(proj Projection, t *texter, labels []Label, obstacle
 			markers[i] = box{math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)}
 		}
 	}
-	for i, l := range labels {
+	// Markers in reverse order: the labels come by importance, so the most
+	// important marker is drawn last, on top (a town under a cluster of
+	// interchanges stays visible).
+	for i := len(labels) - 1; i >= 0; i-- {
 		if pts[i].ok {
-			c.marker(l.Kind, pts[i].x, pts[i].y)
+			c.marker(labels[i].Kind, pts[i].x, pts[i].y)
 		}
 	}
 	placed := append([]box(nil), obstacles...)
@@ -655,11 +658,22 @@ func (c *canvas) drawLabels(proj Projection, t *texter, labels []Label, obstacle
 		x, y := pts[i].x, pts[i].y
 		gap := look.markerSize*s + haloR + 3 // the text box, halo included, clears the marker
 		mid := math.Round(y + m.capHeight/2)
-		cands := [][2]float64{
-			{x + gap, mid},                         // right
-			{x - gap - w, mid},                     // left
-			{x - w/2, y - gap - m.descent},         // above
-			{x - w/2, y + gap + m.capHeight + 1*s}, // below
+		// Four sides, then the diagonals, then all eight again farther out
+		// (in a crowded city a big town's name would otherwise lose to the
+		// markers around it).
+		var cands [][2]float64
+		for _, g := range []float64{gap, 2 * gap} {
+			d := 0.7 * g
+			cands = append(cands,
+				[2]float64{x + g, mid},                         // right
+				[2]float64{x - g - w, mid},                     // left
+				[2]float64{x - w/2, y - g - m.descent},         // above
+				[2]float64{x - w/2, y + g + m.capHeight + 1*s}, // below
+				[2]float64{x + d, y - d - m.descent},           // above right
+				[2]float64{x + d, y + d + m.capHeight},         // below right
+				[2]float64{x - d - w, y - d - m.descent},       // above left
+				[2]float64{x - d - w, y + d + m.capHeight},     // below left
+			)
 		}
 		for _, cd := range cands {
 			bx, base := math.Round(cd[0]), math.Round(cd[1])

@@ -104,9 +104,10 @@ func roadLinesClasses(g *graph.Graph, bounds [4]float64) ([]render.Line, map[str
 // named; entrances as markers, named only on maps narrower than about 30 km
 // (a state-wide map has too many to read).
 //
-// Labels placed earlier win collisions, so they come by importance: HSR
-// stations, then towns by population (the largest first: Wilmington wins
-// over a village next to it), then rail stations, then entrances. A rail
+// Labels placed earlier win collisions, so they come by importance: towns
+// by population (the largest first: Wilmington wins over the halts and
+// villages around it), then HSR stations (their marker stands out whether
+// or not the name fits), then rail stations, then entrances. A rail
 // station or entrance named like a town already labelled is drawn as a
 // marker without its text, so no name shows twice.
 func PlaceLabels(ps []places.Place, bounds [4]float64) []render.Label {
@@ -122,7 +123,7 @@ func placeLabels(ps []places.Place, bounds [4]float64, lang i18n.Lang, localised
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return ps[idx[a]].Population > ps[idx[b]].Population })
 	shown := map[string]bool{}
-	for _, kind := range []string{places.KindHSRStation, places.KindTown, places.KindRailStation, places.KindEntrance} {
+	for _, kind := range []string{places.KindTown, places.KindHSRStation, places.KindRailStation, places.KindEntrance} {
 		for _, i := range idx {
 			p := &ps[i]
 			if p.Kind != kind || p.Lon < bounds[0] || p.Lon > bounds[2] || p.Lat < bounds[1] || p.Lat > bounds[3] {
