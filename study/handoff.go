@@ -2,6 +2,7 @@ package study
 
 import (
 	"bytes"
+	"errors"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fastroad/fastroad/appraisal"
@@ -90,25 +92,46 @@ func (c *Comparison) HandOff(opt HandOffOptions) ([]File, error) {
 	for _, f := range c.Files {
 		present[f.Name] = true
 	}
-	var out []File
-	for _, lang := range []i18n.Lang{main, other(main)} {
-		in := c.reportInput(lang, present, opt)
-		var buf bytes.Buffer
-		warns, err := report.WriteReport(&buf, in)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ReportFileName(lang, main), err)
+	// The two pages and the GeoPackage are independent: made in parallel.
+	langs := []i18n.Lang{main, other(main)}
+	pages := make([][]byte, len(langs))
+	warns := make([][]string, len(langs))
+	errs := make([]error, len(langs)+1)
+	var gp []byte
+	var wg sync.WaitGroup
+	for i, lang := range langs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			w, err := report.WriteReport(&buf, c.reportInput(lang, present, opt))
+			if err != nil {
+				err = fmt.Errorf("%s: %w", ReportFileName(lang, main), err)
+			}
+			pages[i], warns[i], errs[i] = buf.Bytes(), w, err
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var err error
+		if gp, err = c.geoPackage(opt.Modified); err != nil {
+			errs[len(langs)] = fmt.Errorf("results.gpkg: %w", err)
 		}
+	}()
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []File
+	for i, lang := range langs {
 		if opt.Warn != nil {
-			for _, w := range uniq(warns) {
+			for _, w := range uniq(warns[i]) {
 				opt.Warn(w)
 			}
 		}
-		data := buf.Bytes()
+		data := pages[i]
 		out = append(out, File{Name: ReportFileName(lang, main), Write: func(w io.Writer) error { _, err := w.Write(data); return err }})
-	}
-	gp, err := c.geoPackage(opt.Modified)
-	if err != nil {
-		return nil, fmt.Errorf("results.gpkg: %w", err)
 	}
 	out = append(out, File{Name: "results.gpkg", Write: func(w io.Writer) error { _, err := w.Write(gp); return err }})
 	sheets := c.Sheets(main)
