@@ -106,6 +106,15 @@ var reportEN = map[string]string{
 	"legend_against_today":                    "Against today",
 	"map_title_network":                       "{0}: {1}",
 	"map_title_change":                        "{0}: what the alternative changes",
+	"measure_residents_within":                "residents within {0} min of {1}",
+	"measure_towns_meeting_centre_target":     "towns within the central-city yardstick",
+	"measure_share_of_residents_meeting_expressway_target": "share of residents meeting the expressway yardstick",
+	"measure_share_of_residents_meeting_hsr_target":        "share of residents meeting the HSR yardstick",
+	"measure_mean_minutes_to_entrance_per_resident":        "mean minutes to an expressway entrance per resident",
+	"measure_mean_minutes_to_hsr_per_resident":             "mean minutes to the HSR station per resident",
+	"measure_mean_minutes_to_trunk_per_resident":           "mean minutes to a trunk road per resident",
+	"measure_mean_minutes_to_town_per_resident":            "mean minutes to the county seat or town per resident",
+	"measure_mean_minutes_to_centre_per_resident":          "mean minutes to the central city per resident",
 }
 
 func init() {

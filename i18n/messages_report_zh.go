@@ -106,6 +106,15 @@ var reportZH = map[string]string{
 	"legend_against_today":                    "与现状相比",
 	"map_title_network":                       "{0}：{1}",
 	"map_title_change":                        "{0}：方案改动",
+	"measure_residents_within":                "{0}分钟内可到达{1}的常住人口",
+	"measure_towns_meeting_centre_target":     "达到中心城区指标的城镇数",
+	"measure_share_of_residents_meeting_expressway_target": "达到高速公路指标的人口占比",
+	"measure_share_of_residents_meeting_hsr_target":        "达到高铁指标的人口占比",
+	"measure_mean_minutes_to_entrance_per_resident":        "人均到高速公路出入口时间（分钟）",
+	"measure_mean_minutes_to_hsr_per_resident":             "人均到高铁站时间（分钟）",
+	"measure_mean_minutes_to_trunk_per_resident":           "人均到干线公路时间（分钟）",
+	"measure_mean_minutes_to_town_per_resident":            "人均到县城或城镇时间（分钟）",
+	"measure_mean_minutes_to_centre_per_resident":          "人均到中心城区时间（分钟）",
 }
 
 func init() {

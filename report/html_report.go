@@ -429,6 +429,9 @@ func (b *builder) peopleTable(o *Outcome, p *People) (Table, bool) {
 			name = strings.TrimPrefix(g, "county:")
 		}
 		ea := ent.People.Groups[gi]
+		if ea.Total <= 0 && gi > 0 {
+			continue // a county of the extract outside the study region
+		}
 		row := []string{name, i18n.Count(b.Lang, ea.Total),
 			b.share(ent.People.Within(gi, t.ExpresswayMinutes), ea.Total), b.num(ea.MeanMinutes, 1)}
 		if hsr != nil && hsr.People != nil {
@@ -495,11 +498,16 @@ func (b *builder) measureName(key string) string {
 		return b.t("measure_" + key)
 	}
 	// population_within_M_min_of_T and area_km2_within_M_min_of_T
-	for _, pre := range []string{"population_within_", "area_km2_within_"} {
+	for _, pre := range []string{"population_within_", "area_km2_within_", "residents_within_"} {
 		if rest, ok := strings.CutPrefix(key, pre); ok {
 			m, tgt, ok := strings.Cut(rest, "_min_of_")
 			if ok {
-				return b.t("measure_"+strings.TrimSuffix(pre, "_within_")+"_within", m, b.t("legend_"+map[string]string{"hsr": "hsr_station", "entrance": "entrance"}[tgt]))
+				dest := map[string]string{TargetHSR: "legend_hsr_station", TargetEntrance: "legend_entrance", TargetTrunk: "legend_trunk",
+					TargetTown: "legend_county_seat", TargetCentre: "legend_central_city"}[tgt]
+				if dest == "" {
+					break
+				}
+				return b.t("measure_"+strings.TrimSuffix(pre, "_within_")+"_within", m, b.t(dest))
 			}
 		}
 	}
@@ -513,12 +521,24 @@ func (b *builder) ranking() {
 	cell := func(r Row, k string, digits int) string {
 		v, _ := r.Get(k)
 		f := num(v)
-		if s := format(v); s == "" {
+		if s := format(v); s == "" || math.IsNaN(f) {
 			return "–"
 		}
+		// People counts: 万 in Chinese, whole people in English.
+		count := strings.HasPrefix(k, "residents_") || strings.HasPrefix(k, "population_")
 		out := b.num(f, digits)
+		if count {
+			out = i18n.Count(b.Lang, f)
+		}
 		if c, ok := r.Get(k + "_change"); ok && num(c) != 0 && !math.IsNaN(num(c)) {
-			out += " (" + b.signed(num(c), digits) + ")"
+			cs := b.signed(num(c), digits)
+			if count {
+				cs = i18n.Count(b.Lang, num(c))
+				if num(c) > 0 {
+					cs = "+" + cs
+				}
+			}
+			out += " (" + cs + ")"
 		}
 		return out
 	}

@@ -263,3 +263,15 @@ func TestReportPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureNames: every ranking measure has a name in both languages.
+func TestMeasureNames(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		b := &builder{ReportInput: ReportInput{Lang: lang}}
+		for _, m := range Measures([]float64{15, 30}) {
+			if got := b.measureName(m); strings.Contains(got, "_") || strings.Contains(got, "!") {
+				t.Errorf("%s: measure %s: got %q", lang, m, got)
+			}
+		}
+	}
+}
