@@ -115,6 +115,12 @@ var reportEN = map[string]string{
 	"measure_mean_minutes_to_trunk_per_resident":           "mean minutes to a trunk road per resident",
 	"measure_mean_minutes_to_town_per_resident":            "mean minutes to the county seat or town per resident",
 	"measure_mean_minutes_to_centre_per_resident":          "mean minutes to the central city per resident",
+	"chart_residents_curve_entrance":                       "Residents within a drive time of an expressway entrance",
+	"chart_residents_curve_hsr":                            "Residents within a drive time of the HSR station",
+	"chart_residents_curve_trunk":                          "Residents within a drive time of a trunk road",
+	"chart_residents_curve_town":                           "Residents within a drive time of the county seat or town",
+	"chart_residents_curve_centre":                         "Residents within a drive time of the central city",
+	"curves_note_residents":                                "Each line counts the residents (population surface) who reach the destination within each minute of driving; the higher and further left a line, the better.",
 }
 
 func init() {

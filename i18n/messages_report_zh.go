@@ -115,6 +115,12 @@ var reportZH = map[string]string{
 	"measure_mean_minutes_to_trunk_per_resident":           "人均到干线公路时间（分钟）",
 	"measure_mean_minutes_to_town_per_resident":            "人均到县城或城镇时间（分钟）",
 	"measure_mean_minutes_to_centre_per_resident":          "人均到中心城区时间（分钟）",
+	"chart_residents_curve_entrance":                       "一定驾车时间内可到达高速公路出入口的常住人口",
+	"chart_residents_curve_hsr":                            "一定驾车时间内可到达高铁站的常住人口",
+	"chart_residents_curve_trunk":                          "一定驾车时间内可到达干线公路的常住人口",
+	"chart_residents_curve_town":                           "一定驾车时间内可到达县城或城镇的常住人口",
+	"chart_residents_curve_centre":                         "一定驾车时间内可到达中心城区的常住人口",
+	"curves_note_residents":                                "每条曲线表示在各驾车时间内可到达目的地的常住人口（人口栅格）；曲线越高、越靠左越好。",
 }
 
 func init() {

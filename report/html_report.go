@@ -298,21 +298,34 @@ func (b *builder) differences() {
 	}
 }
 
-// curves draws, per destination kind, the town population within each
-// minute: one line per network.
+// curves draws, per destination kind, the residents (with a population
+// surface) or else the town population within each minute: one line per
+// network.
 func (b *builder) curves() error {
 	s := Section{ID: "curves", Title: b.t("section_curves"), Columns: 2}
 	all := append([]*Alternative{{Outcome: b.Base}}, b.Alts...)
+	residents := b.Base.ResidentCurves != nil
+	ylabel, note, prefix := b.t("chart_town_population"), b.t("curves_note"), "chart_curve_"
+	if residents {
+		ylabel, note, prefix = b.t("chart_residents"), b.t("curves_note_residents"), "chart_residents_curve_"
+	}
 	for _, tgt := range Destinations {
 		var series []chart.Series
 		for i, a := range all {
-			c := a.Curves[tgt]
-			if len(c) < 2 {
+			var y []float64
+			if residents {
+				y = a.ResidentCurves[tgt]
+			} else {
+				for _, v := range a.Curves[tgt] {
+					y = append(y, float64(v))
+				}
+			}
+			if len(y) < 2 {
 				continue
 			}
-			x, y := make([]float64, len(c)), make([]float64, len(c))
-			for m, v := range c {
-				x[m], y[m] = float64(m), float64(v)
+			x := make([]float64, len(y))
+			for m := range y {
+				x[m] = float64(m)
 			}
 			series = append(series, chart.Series{Name: b.netName(a.Name), Base: i == 0, X: x, Y: y})
 			if len(series) == 12 {
@@ -322,15 +335,15 @@ func (b *builder) curves() error {
 		if len(series) == 0 {
 			continue
 		}
-		png, warns, err := chart.Render(chart.Curves{Title: b.t("chart_curve_" + tgt), XLabel: b.t("chart_minutes"), YLabel: b.t("chart_town_population"), Series: series}, chart.PNG, b.Chart)
+		png, warns, err := chart.Render(chart.Curves{Title: b.t(prefix + tgt), XLabel: b.t("chart_minutes"), YLabel: ylabel, Series: series}, chart.PNG, b.Chart)
 		if err != nil {
 			return fmt.Errorf("report: chart of %s: %w", tgt, err)
 		}
 		b.warns = append(b.warns, warns...)
-		s.Figures = append(s.Figures, Figure{Caption: b.t("chart_curve_" + tgt), PNG: png})
+		s.Figures = append(s.Figures, Figure{Caption: b.t(prefix + tgt), PNG: png})
 	}
 	if len(s.Figures) > 0 {
-		s.Paragraphs = append(s.Paragraphs, b.t("curves_note"))
+		s.Paragraphs = append(s.Paragraphs, note)
 		b.add(s)
 	}
 	return nil

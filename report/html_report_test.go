@@ -275,3 +275,16 @@ func TestMeasureNames(t *testing.T) {
 		}
 	}
 }
+
+// TestResidentCurve: cells count from the whole minute they reach (30 s
+// in minute 1, 90 s in minute 2); unreached and empty cells never.
+func TestResidentCurve(t *testing.T) {
+	inf := float32(math.Inf(1))
+	got := residentCurve([]float32{100, 50, 20, 0}, []float32{30, 90, inf, 10}, 3)
+	want := []float64{0, 100, 150, 150}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v want %v", got, want)
+		}
+	}
+}
