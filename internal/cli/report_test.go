@@ -112,3 +112,30 @@ func ogrinfo(t *testing.T, path string, layers ...string) {
 		}
 	}
 }
+
+var reportDir = flag.String("report-dir", "", "open DIR/report.html and its other-language page (e.g. the demo's: make build && ./bin/fastroad compare demo/study.yaml -o DIR) in the headless browser")
+
+// TestReportDirInBrowser checks a report written beforehand (the demo's),
+// with the same browser checks as TestReportCommand; skipped without
+// -report-dir.
+func TestReportDirInBrowser(t *testing.T) {
+	if *reportDir == "" {
+		t.Skip("no -report-dir")
+	}
+	dir, err := filepath.Abs(*reportDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.StartT(t)
+	for _, page := range []string{"report.html", "report.en.html", "report.zh.html"} {
+		if _, err := os.Stat(filepath.Join(dir, page)); err != nil {
+			continue
+		}
+		shot := ""
+		if *reportShots != "" {
+			shot = filepath.Join(*reportShots, "dir-"+strings.TrimSuffix(page, ".html")+".png")
+		}
+		res := b.Open(t, "file://"+filepath.Join(dir, page), shot)
+		t.Logf("%s: %d images, all decoded", page, res.Images)
+	}
+}
