@@ -121,6 +121,7 @@ var reportEN = map[string]string{
 	"chart_residents_curve_town":                           "Residents within a drive time of the county seat or town",
 	"chart_residents_curve_centre":                         "Residents within a drive time of the central city",
 	"curves_note_residents":                                "Each line counts the residents (population surface) who reach the destination within each minute of driving; the higher and further left a line, the better.",
+	"profile_hash":                                         "Speed profile hash (SHA-256)",
 }
 
 func init() {

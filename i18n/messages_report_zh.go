@@ -121,6 +121,7 @@ var reportZH = map[string]string{
 	"chart_residents_curve_town":                           "一定驾车时间内可到达县城或城镇的常住人口",
 	"chart_residents_curve_centre":                         "一定驾车时间内可到达中心城区的常住人口",
 	"curves_note_residents":                                "每条曲线表示在各驾车时间内可到达目的地的常住人口（人口栅格）；曲线越高、越靠左越好。",
+	"profile_hash":                                         "车速配置哈希（SHA-256）",
 }
 
 func init() {

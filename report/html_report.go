@@ -42,6 +42,7 @@ type DataSources struct {
 	ExtractSHA256 string // hex
 	ExtractDate   string // "" when the extract carries no date
 	Profile       string
+	ProfileHash   string   // hex, as the graph file's header keeps it
 	Population    []string // one line per population source
 	CellMetres    float64
 	Region        string // counties of the study region, "" for the whole extract
@@ -214,6 +215,7 @@ func (b *builder) region() {
 		{b.t("data_extract_date"), date},
 		{"SHA-256", d.ExtractSHA256},
 		{b.t("profile"), d.Profile},
+		{b.t("profile_hash"), d.ProfileHash},
 		{b.t("data_region"), region},
 		{b.t("data_towns"), i18n.Int(b.Lang, towns)},
 		{b.t("legend_hsr_station"), strings.Join(hsr, ", ")},

@@ -2,9 +2,9 @@ package study
 
 import (
 	"bytes"
-	"errors"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -177,6 +177,7 @@ func (c *Comparison) reportInput(lang i18n.Lang, files map[string]bool, opt Hand
 		ExtractSHA256: hex.EncodeToString(g.Meta.SourceSHA256[:]),
 		ExtractDate:   opt.ExtractDate,
 		Profile:       c.Meta.Profile,
+		ProfileHash:   hex.EncodeToString(g.Meta.ProfileHash[:]),
 		CellMetres:    c.Eval.Fill.CellMetres,
 		Region:        strings.Join(s.Spec.PopulationRegion, ", "),
 	}
