@@ -122,6 +122,14 @@ var reportEN = map[string]string{
 	"chart_residents_curve_centre":                         "Residents within a drive time of the central city",
 	"curves_note_residents":                                "Each line counts the residents (population surface) who reach the destination within each minute of driving; the higher and further left a line, the better.",
 	"profile_hash":                                         "Speed profile hash (SHA-256)",
+	"case_costs_up":                                        "costs +{0}",
+	"case_benefits_down":                                   "benefits −{0}",
+	"case_growth_down":                                     "traffic growth −{0}",
+	"case_growth_up":                                       "traffic growth +{0}",
+	"case_vot_down":                                        "value of time −{0}",
+	"case_vot_up":                                          "value of time +{0}",
+	"case_discount":                                        "discount rate {0}",
+	"case_base":                                            "as appraised",
 }
 
 func init() {

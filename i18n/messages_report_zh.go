@@ -122,6 +122,14 @@ var reportZH = map[string]string{
 	"chart_residents_curve_centre":                         "一定驾车时间内可到达中心城区的常住人口",
 	"curves_note_residents":                                "每条曲线表示在各驾车时间内可到达目的地的常住人口（人口栅格）；曲线越高、越靠左越好。",
 	"profile_hash":                                         "车速配置哈希（SHA-256）",
+	"case_costs_up":                                        "费用增加{0}",
+	"case_benefits_down":                                   "效益减少{0}",
+	"case_growth_down":                                     "交通量增长率降低{0}",
+	"case_growth_up":                                       "交通量增长率提高{0}",
+	"case_vot_down":                                        "时间价值降低{0}",
+	"case_vot_up":                                          "时间价值提高{0}",
+	"case_discount":                                        "折现率{0}",
+	"case_base":                                            "基本方案",
 }
 
 func init() {

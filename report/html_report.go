@@ -723,11 +723,11 @@ func (b *builder) appraisal() error {
 			if row.EIRROK {
 				eirr = b.num(100*row.EIRR, 1)
 			}
-			srows = append(srows, []string{a.Name, row.Case, b.wan(row.ENPV), b.num(row.EBCR, 2), eirr})
+			srows = append(srows, []string{a.Name, b.caseName(row.Case), b.wan(row.ENPV), b.num(row.EBCR, 2), eirr})
 			if row.Case == "base" {
 				central = row.ENPV / 1e4
 			} else {
-				cases = append(cases, chart.Case{Label: row.Case, Low: row.ENPV / 1e4, High: row.ENPV / 1e4})
+				cases = append(cases, chart.Case{Label: b.caseName(row.Case), Low: row.ENPV / 1e4, High: row.ENPV / 1e4})
 				// filled in below, once the central value is known
 			}
 		}
@@ -768,4 +768,22 @@ func (b *builder) appraisal() error {
 		b.add(as)
 	}
 	return nil
+}
+
+// caseName names a sensitivity case of appraisal.Scenarios in the report's
+// language ("costs +10%" is 建设投资增加10% in Chinese); an unknown case
+// keeps its name.
+func (b *builder) caseName(c string) string {
+	for _, p := range []struct{ prefix, key string }{
+		{"costs +", "case_costs_up"}, {"benefits -", "case_benefits_down"}, {"growth -", "case_growth_down"}, {"growth +", "case_growth_up"},
+		{"value of time -", "case_vot_down"}, {"value of time +", "case_vot_up"}, {"discount ", "case_discount"},
+	} {
+		if rest, ok := strings.CutPrefix(c, p.prefix); ok {
+			return b.t(p.key, rest)
+		}
+	}
+	if c == "base" {
+		return b.t("case_base")
+	}
+	return c
 }

@@ -163,7 +163,7 @@ func TestReportContents(t *testing.T) {
 		}, []string{"!"}},
 		{i18n.ZH, true, []string{
 			`<html lang="zh-CN">`, "测试镇", "12.3万", // 123,456 in 万, one decimal
-			"测试中心站", "并列", "经济评价", "经济净现值", "敏感性分析", "不可达", "研究问题",
+			"测试中心站", "并列", "经济评价", "经济净现值", "敏感性分析", "不可达", "研究问题", "费用增加10%", "折现率6%",
 		}, []string{"!", "<td>Testville</td>"}},
 		{i18n.EN, false, []string{"Ranking of the alternatives"}, []string{"Economic appraisal", "Sensitivity analysis"}},
 	} {
