@@ -695,9 +695,15 @@ func (b *builder) appraisal() error {
 			}
 			traffic = append(traffic, []string{a.Name, name, nr.Class, b.num(nr.Km, 1), b.num(nr.AADTMax, 0), b.num(nr.AADTMean, 0)})
 		}
+		opening := math.NaN()
+		for _, y := range a.CashFlow {
+			if y.Year == r.OpeningYear {
+				opening = y.Benefits
+			}
+		}
 		for _, sv := range a.Savings {
 			if sv.Dimension == "total" {
-				saved = append(saved, []string{a.Name, b.num(sv.Vehicles, 0), b.num(sv.VehHours, 1), b.num(sv.PersonHours, 1), b.wan(365 * (sv.TimeCNY + sv.VOCCNY + sv.AccidentCNY))})
+				saved = append(saved, []string{a.Name, b.num(sv.Vehicles, 0), b.num(sv.VehHours, 1), b.num(sv.PersonHours, 1), b.wan(opening)})
 			}
 		}
 	}
