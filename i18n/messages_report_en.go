@@ -19,7 +19,7 @@ var reportEN = map[string]string{
 	"chart_sensitivity":                "ENPV under each sensitivity case: {0} (CNY 10,000)",
 	"col_aadt_max":                     "AADT, busiest section (veh/day)",
 	"col_aadt_mean":                    "AADT, length-weighted (veh/day)",
-	"col_benefit_year_10k": "Benefits in the opening year (CNY 10,000)",
+	"col_benefit_year_10k":             "Benefits in the opening year (CNY 10,000)",
 	"col_case":                         "Case",
 	"col_change_entrance":              "{0}: to entrance (min)",
 	"col_change_hsr":                   "{0}: to HSR (min)",

@@ -19,7 +19,7 @@ var reportZH = map[string]string{
 	"chart_sensitivity":                "{0}各敏感性情景下的经济净现值（万元）",
 	"col_aadt_max":                     "最大断面交通量（辆/日）",
 	"col_aadt_mean":                    "加权平均交通量（辆/日）",
-	"col_benefit_year_10k": "通车年效益（万元）",
+	"col_benefit_year_10k":             "通车年效益（万元）",
 	"col_case":                         "情景",
 	"col_change_entrance":              "{0}：到出入口（分钟）",
 	"col_change_hsr":                   "{0}：到高铁站（分钟）",
