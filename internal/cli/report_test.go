@@ -111,6 +111,9 @@ func TestReportDirInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {
+		t.Fatalf("-report-dir %s: %v (an absolute path: go test runs in the package folder)", *reportDir, err)
+	}
 	b := browsertest.StartT(t)
 	for _, page := range []string{"report.html", "report.en.html", "report.zh.html"} {
 		if _, err := os.Stat(filepath.Join(dir, page)); err != nil {
