@@ -3,7 +3,6 @@ package i18n
 // Report messages (report.html), merged into the en catalogue.
 var reportEN = map[string]string{
 	"access_people":                    "Residents reaching an entrance and the HSR station: {0}",
-	"access_towns_change":              "Change in minutes against today per county seat and town (− faster)",
 	"access_towns_today":               "County seats and towns today",
 	"alt_edits":                        "What the alternative changes",
 	"alt_rebuilt":                      "the road network's topology changes",
@@ -21,8 +20,6 @@ var reportEN = map[string]string{
 	"col_aadt_mean":                    "AADT, length-weighted (veh/day)",
 	"col_benefit_year_10k":             "Benefits in the opening year (CNY 10,000)",
 	"col_case":                         "Case",
-	"col_change_entrance":              "{0}: to entrance (min)",
-	"col_change_hsr":                   "{0}: to HSR (min)",
 	"col_class":                        "Class",
 	"col_edit":                         "Edit",
 	"col_entrance":                     "Nearest expressway entrance",
@@ -130,6 +127,8 @@ var reportEN = map[string]string{
 	"case_vot_up":                                          "value of time +{0}",
 	"case_discount":                                        "discount rate {0}",
 	"case_base":                                            "as appraised",
+	"access_change_entrance":                               "Change in minutes to the nearest expressway entrance per county seat and town, per alternative (− faster)",
+	"access_change_hsr":                                    "Change in minutes to the HSR station per county seat and town, per alternative (− faster)",
 }
 
 func init() {

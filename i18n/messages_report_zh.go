@@ -3,7 +3,6 @@ package i18n
 // Report messages (report.html), merged into the zh catalogue.
 var reportZH = map[string]string{
 	"access_people":                    "{0}：到达出入口和高铁站的常住人口",
-	"access_towns_change":              "各县城及城镇与现状相比的时间变化（分钟，负值为缩短）",
 	"access_towns_today":               "现状各县城及城镇可达性",
 	"alt_edits":                        "方案改动内容",
 	"alt_rebuilt":                      "改变路网拓扑",
@@ -21,8 +20,6 @@ var reportZH = map[string]string{
 	"col_aadt_mean":                    "加权平均交通量（辆/日）",
 	"col_benefit_year_10k":             "通车年效益（万元）",
 	"col_case":                         "情景",
-	"col_change_entrance":              "{0}：到出入口（分钟）",
-	"col_change_hsr":                   "{0}：到高铁站（分钟）",
 	"col_class":                        "等级",
 	"col_edit":                         "改动",
 	"col_entrance":                     "最近高速公路出入口",
@@ -130,6 +127,8 @@ var reportZH = map[string]string{
 	"case_vot_up":                                          "时间价值提高{0}",
 	"case_discount":                                        "折现率{0}",
 	"case_base":                                            "基本方案",
+	"access_change_entrance":                               "各方案下各县城及城镇到最近高速公路出入口的时间变化（分钟，负值为缩短）",
+	"access_change_hsr":                                    "各方案下各县城及城镇到高铁站的时间变化（分钟，负值为缩短）",
 }
 
 func init() {

@@ -377,28 +377,35 @@ func (b *builder) access() {
 			b.t("col_minutes_to_entrance"), b.t("col_minutes_to_trunk"),
 			b.t("col_target_n", b.t("target_expressway", t.ExpresswayMinutes)), b.t("col_target_n", b.t("target_trunk", t.TrunkMinutes)), b.t("col_target_n", b.t("target_hsr", t.HSRMinutes))},
 		Rows: rows, NumericCols: []int{1, 2, 3, 5, 6}})
+	// Changes per alternative: one table per destination (one column per
+	// alternative), so that five alternatives still fit an A4 page.
 	if len(b.Alts) > 0 {
-		hdr := []string{b.t("col_town")}
-		var numeric []int
-		for _, a := range b.Alts {
-			hdr = append(hdr, b.t("col_change_entrance", a.Name), b.t("col_change_hsr", a.Name))
-			numeric = append(numeric, len(hdr)-2, len(hdr)-1)
-		}
-		var rows [][]string
-		for i := range b.Base.Rows {
-			br := &b.Base.Rows[i]
-			row := []string{b.placeName(&br.Town)}
+		for _, tgt := range mapTargets {
+			hdr := []string{b.t("col_town")}
+			var numeric []int
 			for _, a := range b.Alts {
-				ar := findRow(a.Outcome, br.Town.ID)
-				if ar == nil {
-					row = append(row, "–", "–")
-					continue
-				}
-				row = append(row, b.change(br.ToEntrance, ar.ToEntrance), b.change(br.ToHSR, ar.ToHSR))
+				hdr = append(hdr, a.Name)
+				numeric = append(numeric, len(hdr)-1)
 			}
-			rows = append(rows, row)
+			var rows [][]string
+			for i := range b.Base.Rows {
+				br := &b.Base.Rows[i]
+				row := []string{b.placeName(&br.Town)}
+				for _, a := range b.Alts {
+					ar := findRow(a.Outcome, br.Town.ID)
+					switch {
+					case ar == nil:
+						row = append(row, "–")
+					case tgt == TargetHSR:
+						row = append(row, b.change(br.ToHSR, ar.ToHSR))
+					default:
+						row = append(row, b.change(br.ToEntrance, ar.ToEntrance))
+					}
+				}
+				rows = append(rows, row)
+			}
+			s.Tables = append(s.Tables, Table{Caption: b.t("access_change_" + tgt), Headers: hdr, Rows: rows, NumericCols: numeric})
 		}
-		s.Tables = append(s.Tables, Table{Caption: b.t("access_towns_change"), Headers: hdr, Rows: rows, NumericCols: numeric})
 	}
 	if p := b.Meta.People; p != nil {
 		for _, a := range append([]*Alternative{{Outcome: b.Base}}, b.Alts...) {
