@@ -129,6 +129,11 @@ var reportEN = map[string]string{
 	"case_base":                                            "as appraised",
 	"access_change_entrance":                               "Change in minutes to the nearest expressway entrance per county seat and town, per alternative (− faster)",
 	"access_change_hsr":                                    "Change in minutes to the HSR station per county seat and town, per alternative (− faster)",
+	"dest_entrance":                                        "an expressway entrance",
+	"dest_hsr":                                             "the HSR station",
+	"dest_trunk":                                           "a trunk road",
+	"dest_town":                                            "the county seat or town",
+	"dest_centre":                                          "the central city",
 }
 
 func init() {

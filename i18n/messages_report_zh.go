@@ -129,6 +129,11 @@ var reportZH = map[string]string{
 	"case_base":                                            "基本方案",
 	"access_change_entrance":                               "各方案下各县城及城镇到最近高速公路出入口的时间变化（分钟，负值为缩短）",
 	"access_change_hsr":                                    "各方案下各县城及城镇到高铁站的时间变化（分钟，负值为缩短）",
+	"dest_entrance":                                        "高速公路出入口",
+	"dest_hsr":                                             "高铁站",
+	"dest_trunk":                                           "干线公路",
+	"dest_town":                                            "县城或城镇",
+	"dest_centre":                                          "中心城区",
 }
 
 func init() {

@@ -465,8 +465,8 @@ func (b *builder) peopleTable(o *Outcome, p *People) (Table, bool) {
 		rows = append(rows, row)
 	}
 	return Table{Caption: b.t("access_people", b.netName(o.Name)),
-		Headers: []string{b.t("col_group"), b.t("col_population"), b.t("col_share_within", t.ExpresswayMinutes, b.t("legend_entrance")), b.t("col_mean_min_entrance"),
-			b.t("col_share_within", t.HSRMinutes, b.t("legend_hsr_station")), b.t("col_mean_min_hsr")},
+		Headers: []string{b.t("col_group"), b.t("col_population"), b.t("col_share_within", t.ExpresswayMinutes, b.t("dest_entrance")), b.t("col_mean_min_entrance"),
+			b.t("col_share_within", t.HSRMinutes, b.t("dest_hsr")), b.t("col_mean_min_hsr")},
 		Rows: rows, NumericCols: []int{1, 2, 3, 4, 5}}, true
 }
 
@@ -507,7 +507,7 @@ func (b *builder) yardsticks() {
 	}
 	s.Tables = append(s.Tables, Table{Caption: b.t("yardsticks_table"),
 		Headers: []string{b.t("col_network"), b.t("target_expressway", t.ExpresswayMinutes), b.t("target_trunk", t.TrunkMinutes), b.t("target_hsr", t.HSRMinutes),
-			b.t("col_share_within", t.ExpresswayMinutes, b.t("legend_entrance")), b.t("col_share_within", t.HSRMinutes, b.t("legend_hsr_station"))},
+			b.t("col_share_within", t.ExpresswayMinutes, b.t("dest_entrance")), b.t("col_share_within", t.HSRMinutes, b.t("dest_hsr"))},
 		Rows: rows, NumericCols: []int{1, 2, 3, 4, 5}})
 	b.add(s)
 }
@@ -524,9 +524,8 @@ func (b *builder) measureName(key string) string {
 		if rest, ok := strings.CutPrefix(key, pre); ok {
 			m, tgt, ok := strings.Cut(rest, "_min_of_")
 			if ok {
-				dest := map[string]string{TargetHSR: "legend_hsr_station", TargetEntrance: "legend_entrance", TargetTrunk: "legend_trunk",
-					TargetTown: "legend_county_seat", TargetCentre: "legend_central_city"}[tgt]
-				if dest == "" {
+				dest := "dest_" + tgt
+				if !i18n.Has(dest) {
 					break
 				}
 				return b.t("measure_"+strings.TrimSuffix(pre, "_within_")+"_within", m, b.t(dest))
@@ -624,6 +623,11 @@ func (b *builder) controlLines() {
 				row = append(row, b.t("not_checked"))
 			case c.key == "red_share":
 				row = append(row, i18n.Percent(b.Lang, f, 1))
+			case strings.HasSuffix(c.key, "_crossings"):
+				row = append(row, b.num(f, 0))
+				if f > 0 {
+					hard = true
+				}
 			default:
 				row = append(row, b.num(f, 1))
 				if f > 0 && (strings.HasPrefix(c.key, "purple") || strings.HasPrefix(c.key, "blue")) {
