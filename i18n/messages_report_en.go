@@ -62,7 +62,7 @@ var reportEN = map[string]string{
 	"hours_saved":                      "Time saved on an average day of the base year",
 	"isochrones_note":                  "Today on the left, then each alternative: the coloured bands are the areas within each drive time.",
 	"k_of_n":                           "{0} of {1}",
-	"map_caption_change":               "{0}: the roads it adds or upgrades (map zoomed to the change)",
+	"map_caption_change":               "{0}: the roads it changes (map zoomed to the change)",
 	"measure_towns_cut_off":            "towns cut off",
 	"measure_mean_minutes_to_hsr":      "mean minutes to the HSR station",
 	"measure_mean_minutes_to_entrance": "mean minutes to an expressway entrance",
@@ -134,6 +134,7 @@ var reportEN = map[string]string{
 	"dest_trunk":                                           "a trunk road",
 	"dest_town":                                            "the county seat or town",
 	"dest_centre":                                          "the central city",
+	"legend_closed_road":                                   "Road closed",
 }
 
 func init() {

@@ -62,7 +62,7 @@ var reportZH = map[string]string{
 	"hours_saved":                      "基准年平均每日节省时间",
 	"isochrones_note":                  "左图为现状，其后为各方案：色带为各驾车时间可到达的范围。",
 	"k_of_n":                           "{0}/{1}",
-	"map_caption_change":               "{0}：新建或升级的道路（放大至改动范围）",
+	"map_caption_change":               "{0}：改动的道路（放大至改动范围）",
 	"measure_towns_cut_off":            "不可达城镇数",
 	"measure_mean_minutes_to_hsr":      "到高铁站平均时间（分钟）",
 	"measure_mean_minutes_to_entrance": "到高速公路出入口平均时间（分钟）",
@@ -134,6 +134,7 @@ var reportZH = map[string]string{
 	"dest_trunk":                                           "干线公路",
 	"dest_town":                                            "县城或城镇",
 	"dest_centre":                                          "中心城区",
+	"legend_closed_road":                                   "封闭道路",
 }
 
 func init() {

@@ -560,8 +560,12 @@ func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 		}
 	}
 	for j, rep := range r.Reports {
+		st := style
+		if rep.Kind == "close" {
+			st = closedRoadStyle
+		}
 		for _, l := range rep.Lines {
-			line(l, style)
+			line(l, st)
 		}
 		if j < len(checks) {
 			for _, s := range checks[j].Stretches {

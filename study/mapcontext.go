@@ -18,6 +18,8 @@ import (
 // road class (orange-red to yellow, then greys).
 var (
 	editedRoadStyle = render.LineStyle{Color: color.RGBA{0x00, 0xbc, 0xd4, 0xff}, Width: 5, Casing: color.RGBA{0x00, 0x4d, 0x57, 0xff}, Z: 100, Above: true}
+	// A closed road: dark grey on a white casing, read as "no longer there".
+	closedRoadStyle = render.LineStyle{Color: color.RGBA{0x33, 0x33, 0x33, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xff, 0xff, 0xff}, Z: 100, Above: true}
 	// A conflict (an edited road inside purple or blue lines): black on a
 	// yellow casing, the hazard look, distinct from every control line.
 	conflictStyle = render.LineStyle{Color: color.RGBA{0x11, 0x11, 0x11, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xd6, 0x00, 0xff}, Z: 101, Above: true}
@@ -170,7 +172,24 @@ func editLegend(lang i18n.Lang, r *scenarios.Result, checks []EditCheck) []rende
 	if r == nil {
 		return nil
 	}
-	out := []render.LegendItem{{Text: i18n.T(lang, "legend_edited_road"), Line: editedRoadStyle}}
+	var out []render.LegendItem
+	edited, closed := false, false
+	for _, rep := range r.Reports {
+		if len(rep.Lines) == 0 {
+			continue
+		}
+		if rep.Kind == "close" {
+			closed = true
+		} else {
+			edited = true
+		}
+	}
+	if edited {
+		out = append(out, render.LegendItem{Text: i18n.T(lang, "legend_edited_road"), Line: editedRoadStyle})
+	}
+	if closed {
+		out = append(out, render.LegendItem{Text: i18n.T(lang, "legend_closed_road"), Line: closedRoadStyle})
+	}
 	for _, c := range checks {
 		if len(c.Stretches) > 0 {
 			out = append(out, render.LegendItem{Text: i18n.T(lang, "legend_conflict"), Line: conflictStyle})
