@@ -132,6 +132,17 @@ func (m *Map) Draw(areas []Area, lines []Line, labels []Label, legend []LegendIt
 
 // EncodePNG writes img as a PNG. The encoding is deterministic.
 func EncodePNG(w io.Writer, img image.Image) error {
+	// An opaque map (every map: the page is drawn opaque first) takes the
+	// fast path (see encodeOpaqueRGBA).
+	if m, ok := img.(*image.RGBA); ok {
+		done, err := encodeOpaqueRGBA(w, m)
+		if err != nil {
+			return fmt.Errorf("encode png: %w", err)
+		}
+		if done {
+			return nil
+		}
+	}
 	// BestSpeed: maps are flat colour, so it costs about 10-20% in size and
 	// halves the encoding time; output stays deterministic.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
