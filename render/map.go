@@ -60,11 +60,21 @@ type Label struct {
 	Kind     string // KindTown, KindHSRStation, KindEntrance or other
 }
 
-// LegendItem is one row of the legend: a swatch and its text.
+// LegendItem is one row of the legend: a swatch and its text. The swatch
+// is a place marker when Marker is set (KindTown, KindHSRStation,
+// KindEntrance, KindRailStation), a stroke when Line.Color is set (a road
+// class, an edited road, a control line), else a box of Color (a band or a
+// difference class; nil Color: text only).
 type LegendItem struct {
-	Color color.Color
-	Text  string
+	Color  color.Color
+	Text   string
+	Line   LineStyle
+	Marker string
 }
+
+// KindRailStation is a rail station that is not the HSR station: a
+// square marker, unlike a town's dot.
+const KindRailStation = "rail"
 
 var (
 	pageColour   = color.RGBA{0xff, 0xff, 0xff, 0xff}
@@ -115,12 +125,24 @@ func (m *Map) Draw(areas []Area, lines []Line, labels []Label, legend []LegendIt
 	c.drawTitle(m, proj, t)
 	c.drawLegend(t, d, m.LegendTitle, legend)
 	c.drawScaleBar(t, d)
+	c.drawNorth(t, d)
 	t.drawText(c.img, Attribution, d.attrSize, d.attr.x0+d.attrPad, d.attrBase, color.RGBA{0x33, 0x33, 0x33, 0xff}, haloColour, 2.5*s)
 	return c.img, f.Info(), nil
 }
 
 // EncodePNG writes img as a PNG. The encoding is deterministic.
 func EncodePNG(w io.Writer, img image.Image) error {
+	// An opaque map (every map: the page is drawn opaque first) takes the
+	// fast path (see encodeOpaqueRGBA).
+	if m, ok := img.(*image.RGBA); ok {
+		done, err := encodeOpaqueRGBA(w, m)
+		if err != nil {
+			return fmt.Errorf("encode png: %w", err)
+		}
+		if done {
+			return nil
+		}
+	}
 	// BestSpeed: maps are flat colour, so it costs about 10-20% in size and
 	// halves the encoding time; output stays deterministic.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
@@ -332,10 +354,13 @@ type decor struct {
 	attr               box
 	attrSize, attrBase float64
 	attrPad            float64
+
+	north     box // north arrow, top left
+	northSize float64
 }
 
 func (d *decor) boxes() []box {
-	out := []box{d.scale, d.attr}
+	out := []box{d.scale, d.attr, d.north}
 	if d.legend.x1 > d.legend.x0 {
 		out = append(out, d.legend)
 	}
@@ -391,6 +416,11 @@ func (m *Map) decorations(proj Projection, t *texter, legend []LegendItem) *deco
 	d.scaleX = math.Round(d.scale.x0 + pad + zeroW/2)
 	d.scaleBar = math.Round(d.scale.y1 - pad - barH)
 
+	// North arrow, top left: the map is north up (equirectangular).
+	d.northSize = textPx(18, s)
+	nw, nh := 40*s, 70*s
+	d.north = box{math.Round(float64(f.Min.X) + inset), math.Round(float64(f.Min.Y) + inset), math.Round(float64(f.Min.X) + inset + nw), math.Round(float64(f.Min.Y) + inset + nh)}
+
 	// Attribution, bottom right, on a halo.
 	d.attrSize = textPx(13, s)
 	d.attrPad = 4 * s
@@ -431,10 +461,25 @@ func (c *canvas) drawLegend(t *texter, d *decor, title string, items []LegendIte
 		sx1, sy1 := math.Round(x+d.swatchW), math.Round(y+d.swatchH)
 		sw := image.Rect(int(sx0), int(sy0), int(sx1), int(sy1))
 		draw.Draw(c.img, sw, image.NewUniform(landColour), image.Point{}, draw.Src)
-		if it.Color != nil {
-			draw.Draw(c.img, sw, image.NewUniform(it.Color), image.Point{}, draw.Over)
+		switch {
+		case it.Marker != "":
+			c.marker(it.Marker, (sx0+sx1)/2, (sy0+sy1)/2)
+		case it.Line.Color != nil:
+			ym := (sy0 + sy1) / 2
+			if it.Line.Casing != nil {
+				w := (it.Line.Width + 2) * s / 2
+				c.rect(sx0, ym-w, sx1, ym+w, 0)
+				c.fill(it.Line.Casing, c.img.Rect)
+			}
+			w := math.Max(1, it.Line.Width*s/2)
+			c.rect(sx0, ym-w, sx1, ym+w, 0)
+			c.fill(it.Line.Color, c.img.Rect)
+		default:
+			if it.Color != nil {
+				draw.Draw(c.img, sw, image.NewUniform(it.Color), image.Point{}, draw.Over)
+			}
+			c.outline(sw, color.RGBA{0x70, 0x70, 0x70, 0xff})
 		}
-		c.outline(sw, color.RGBA{0x70, 0x70, 0x70, 0xff})
 		base := math.Round(y + d.swatchH/2 + mt.capHeight/2)
 		t.drawText(c.img, clean(it.Text), d.legendSize, x+d.swatchW+d.legendGap, base, inkColour, nil, 0)
 		y += d.legendRow
@@ -452,6 +497,24 @@ func (c *canvas) outline(r image.Rectangle, col color.Color) {
 	} {
 		draw.Draw(c.img, e, u, image.Point{}, draw.Over)
 	}
+}
+
+// drawNorth draws the north arrow: a panel, an arrow pointing up and "N".
+func (c *canvas) drawNorth(t *texter, d *decor) {
+	b := d.north
+	c.panel(b)
+	s := d.s
+	cx := (b.x0 + b.x1) / 2
+	m := t.metricsAt(d.northSize)
+	base := b.y0 + 8*s + m.capHeight
+	t.drawText(c.img, "N", d.northSize, math.Round(cx-t.width("N", d.northSize)/2), math.Round(base), inkColour, nil, 0)
+	top, bot := base+6*s, b.y1-8*s
+	c.p.add(cx, top)
+	c.p.add(cx+10*s, bot)
+	c.p.add(cx, bot-8*s)
+	c.p.add(cx-10*s, bot)
+	c.p.close()
+	c.fill(inkColour, c.img.Rect)
 }
 
 func (c *canvas) drawScaleBar(t *texter, d *decor) {
@@ -497,7 +560,9 @@ type labelLook struct {
 func lookOf(kind string) labelLook {
 	switch kind {
 	case KindHSRStation:
-		return labelLook{22, color.RGBA{0x1f, 0x2a, 0x44, 0xff}, 7.5}
+		return labelLook{22, color.RGBA{0x1f, 0x2a, 0x44, 0xff}, 11.5}
+	case KindRailStation:
+		return labelLook{16, color.RGBA{0x1f, 0x2a, 0x44, 0xff}, 5.5}
 	case KindEntrance:
 		return labelLook{18, color.RGBA{0x14, 0x5c, 0x2c, 0xff}, 7.5}
 	case KindTown:
@@ -513,11 +578,20 @@ func (c *canvas) marker(kind string, x, y float64) {
 	all := c.img.Rect
 	switch kind {
 	case KindHSRStation:
-		c.circle(x, y, 9*s)
+		// Larger than any other marker, with a red ring: the HSR station
+		// stands out.
+		c.circle(x, y, 13*s)
 		c.fill(white, all)
-		c.circle(x, y, 7.5*s)
+		c.circle(x, y, 11.5*s)
+		c.fill(color.RGBA{0xc6, 0x28, 0x28, 0xff}, all)
+		c.circle(x, y, 8.5*s)
 		c.fill(color.RGBA{0x1f, 0x2a, 0x44, 0xff}, all)
 		c.circle(x, y, 4*s)
+		c.fill(white, all)
+	case KindRailStation:
+		c.rect(x-5.5*s, y-5.5*s, x+5.5*s, y+5.5*s, 0)
+		c.fill(color.RGBA{0x1f, 0x2a, 0x44, 0xff}, all)
+		c.rect(x-3*s, y-3*s, x+3*s, y+3*s, 0)
 		c.fill(white, all)
 	case KindEntrance:
 		diamond := func(r float64) {
@@ -572,9 +646,12 @@ func (c *canvas) drawLabels(proj Projection, t *texter, labels []Label, obstacle
 			markers[i] = box{math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)}
 		}
 	}
-	for i, l := range labels {
+	// Markers in reverse order: the labels come by importance, so the most
+	// important marker is drawn last, on top (a town under a cluster of
+	// interchanges stays visible).
+	for i := len(labels) - 1; i >= 0; i-- {
 		if pts[i].ok {
-			c.marker(l.Kind, pts[i].x, pts[i].y)
+			c.marker(labels[i].Kind, pts[i].x, pts[i].y)
 		}
 	}
 	placed := append([]box(nil), obstacles...)
@@ -592,11 +669,22 @@ func (c *canvas) drawLabels(proj Projection, t *texter, labels []Label, obstacle
 		x, y := pts[i].x, pts[i].y
 		gap := look.markerSize*s + haloR + 3 // the text box, halo included, clears the marker
 		mid := math.Round(y + m.capHeight/2)
-		cands := [][2]float64{
-			{x + gap, mid},                         // right
-			{x - gap - w, mid},                     // left
-			{x - w/2, y - gap - m.descent},         // above
-			{x - w/2, y + gap + m.capHeight + 1*s}, // below
+		// Four sides, then the diagonals, then all eight again farther out
+		// (in a crowded city a big town's name would otherwise lose to the
+		// markers around it).
+		var cands [][2]float64
+		for _, g := range []float64{gap, 2 * gap} {
+			d := 0.7 * g
+			cands = append(cands,
+				[2]float64{x + g, mid},                         // right
+				[2]float64{x - g - w, mid},                     // left
+				[2]float64{x - w/2, y - g - m.descent},         // above
+				[2]float64{x - w/2, y + g + m.capHeight + 1*s}, // below
+				[2]float64{x + d, y - d - m.descent},           // above right
+				[2]float64{x + d, y + d + m.capHeight},         // below right
+				[2]float64{x - d - w, y - d - m.descent},       // above left
+				[2]float64{x - d - w, y + d + m.capHeight},     // below left
+			)
 		}
 		for _, cd := range cands {
 			bx, base := math.Round(cd[0]), math.Round(cd[1])

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/render"
 )
@@ -200,13 +201,14 @@ func TestBeyondLimit(t *testing.T) {
 func TestDiffLayersLegend(t *testing.T) {
 	d, _ := DiffWithin(grid(2, 1, 900, inf32), grid(2, 1, 100, 100), 180)
 	c := Classify(d, []float64{1, 5, 10})
-	areas, legend := diffLayers(c, 180, true)
+	areas, legend := diffLayers(c, 180, true, i18n.EN)
 	var texts []string
 	for _, l := range legend {
 		texts = append(texts, l.Text)
 	}
-	want := []string{"saves ≥ 10 min", "saves ≥ 5 min", "saves ≥ 1 min", "loses ≥ 1 min", "loses ≥ 5 min", "loses ≥ 10 min",
-		"newly reached within 180 min", "no longer reached within 180 min", "beyond 180 min in both: not compared"}
+	// The classes nest: each colour reads as the range up to the next step.
+	want := []string{"More than 10 min faster", "5–10 min faster", "1–5 min faster", "1–5 min slower", "5–10 min slower", "More than 10 min slower",
+		"Newly reached within 180 min", "No longer reached within 180 min", "beyond 180 min in both: not compared"}
 	if !slices.Equal(texts, want) {
 		t.Errorf("legend: got %q want %q", texts, want)
 	}
@@ -214,7 +216,7 @@ func TestDiffLayersLegend(t *testing.T) {
 	if len(areas) != 4 {
 		t.Errorf("got %d areas, want 4", len(areas))
 	}
-	if _, legend = diffLayers(c, 180, false); strings.Contains(legend[len(legend)-1].Text, "beyond") {
+	if _, legend = diffLayers(c, 180, false, i18n.EN); strings.Contains(legend[len(legend)-1].Text, "beyond") {
 		t.Error("got the beyond-the-limit note with nothing beyond")
 	}
 }

@@ -32,6 +32,8 @@ type Section struct {
 	Paragraphs []string
 	Figures    []Figure
 	Tables     []Table
+	// Columns sets figures side by side: 2 or 3 per row (0 or 1: one per row).
+	Columns int
 }
 
 // Figure is an image with a caption: exactly one of PNG, SVG (inlined as
@@ -87,6 +89,7 @@ type cellView struct {
 
 type sectionView struct {
 	ID, Title  string
+	Cols       string
 	Paragraphs []string
 	Figures    []figureView
 	Tables     []tableView
@@ -169,6 +172,13 @@ func WriteHTML(w io.Writer, p Page) error {
 	ids := map[string]bool{}
 	for si, s := range p.Sections {
 		sv := sectionView{ID: s.ID, Title: s.Title, Paragraphs: s.Paragraphs}
+		switch s.Columns {
+		case 0, 1:
+		case 2, 3:
+			sv.Cols = fmt.Sprintf("figs cols%d", s.Columns)
+		default:
+			return fmt.Errorf("write html: section %d (%s): columns %d: want 1 to 3", si+1, s.Title, s.Columns)
+		}
 		if sv.ID == "" {
 			sv.ID = fmt.Sprintf("s%d", si+1)
 		}
@@ -241,6 +251,10 @@ nav.contents a { color: var(--ink); text-decoration: none; }
 nav.contents a:hover { text-decoration: underline; }
 p { margin: 0.6rem 0; max-width: 60rem; }
 figure { margin: 1.2rem 0; break-inside: avoid; page-break-inside: avoid; }
+.figs { display: grid; gap: 0.8rem; align-items: start; }
+.figs.cols2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+.figs.cols3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+.figs figure { margin: 0.4rem 0; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption, caption { font-size: 0.95rem; color: var(--muted); text-align: left; padding: 0.3rem 0; caption-side: top; }
 .table-wrap { overflow-x: auto; margin: 1rem 0; }
@@ -249,6 +263,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: 0.35rem 0.7rem; vertical
 thead th { background: var(--band); border-bottom: 2px solid var(--ink); text-align: left; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
+td:first-child { min-width: 6rem; }
 footer { margin-top: 3rem; border-top: 2px solid var(--rule); padding-top: 1rem; font-size: 0.85rem; color: var(--muted); }
 footer code { font-size: 0.8rem; word-break: break-all; }
 footer table { font-size: 0.8rem; }
@@ -304,6 +320,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{- range .Paragraphs}}
 <p>{{.}}</p>
 {{- end}}
+{{- if .Cols}}
+<div class="{{.Cols}}">
+{{- end}}
 {{- range .Figures}}
 <figure>
 <img src="{{.Src}}" alt="{{.Alt}}">
@@ -311,6 +330,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <figcaption>{{.Caption}}</figcaption>
 {{- end}}
 </figure>
+{{- end}}
+{{- if .Cols}}
+</div>
 {{- end}}
 {{- range .Tables}}
 <div class="table-wrap">

@@ -1,13 +1,14 @@
 package report
 
 import (
-	"fmt"
 	"image"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/render"
@@ -26,9 +27,21 @@ type MapOptions struct {
 	// LimitMinutes (DiffMap): a cell farther than this from the target in a
 	// network counts as not reached by it; default DefaultDiffLimitMinutes.
 	LimitMinutes float64
+	// Lang is the language of the legend (default en).
+	Lang i18n.Lang
+	// Context are drawn under everything (county boundaries, water), with
+	// their legend entries in ContextLegend.
+	Context       []render.Line
+	ContextAreas  []render.Area
+	ContextLegend []render.LegendItem
+	// ExtraLegend are the legend entries of Extra (edited roads, conflicts).
+	ExtraLegend []render.LegendItem
 }
 
 func (o *MapOptions) defaults() {
+	if o.Lang == "" {
+		o.Lang = i18n.EN
+	}
 	if !(o.LimitMinutes > 0) {
 		o.LimitMinutes = DefaultDiffLimitMinutes
 	}
@@ -46,6 +59,14 @@ func (o *MapOptions) defaults() {
 // unclassified) are left out: at that scale they are a grey blur that hides
 // the network a planner is looking at.
 func RoadLines(g *graph.Graph, bounds [4]float64) []render.Line {
+	lines, _ := roadLinesClasses(g, bounds)
+	return lines
+}
+
+// roadLinesClasses is RoadLines with the set of classes drawn (a link
+// counts as its road).
+func roadLinesClasses(g *graph.Graph, bounds [4]float64) ([]render.Line, map[string]bool) {
+	classes := map[string]bool{}
 	var lines []render.Line
 	var pts []graph.Point
 	wide := bounds[2]-bounds[0] > 0.3 || bounds[3]-bounds[1] > 0.3
@@ -73,26 +94,55 @@ func RoadLines(g *graph.Graph, bounds [4]float64) []render.Line {
 			coords[i] = [2]float64{p.Lon, p.Lat}
 		}
 		lines = append(lines, render.Line{Coords: coords, Style: render.RoadStyle(seg.Class.String())})
+		c, _ := strings.CutSuffix(seg.Class.String(), "_link")
+		classes[c] = true
 	}
-	return lines
+	return lines, classes
 }
 
 // PlaceLabels returns labels for places inside bounds: towns and stations
 // named; entrances as markers, named only on maps narrower than about 30 km
 // (a state-wide map has too many to read).
+//
+// Labels placed earlier win collisions, so they come by importance: towns
+// by population (the largest first: Wilmington wins over the halts and
+// villages around it), then HSR stations (their marker stands out whether
+// or not the name fits), then rail stations, then entrances. A rail
+// station or entrance named like a town already labelled is drawn as a
+// marker without its text, so no name shows twice.
 func PlaceLabels(ps []places.Place, bounds [4]float64) []render.Label {
+	return placeLabels(ps, bounds, i18n.EN, false)
+}
+
+func placeLabels(ps []places.Place, bounds [4]float64, lang i18n.Lang, localised bool) []render.Label {
 	var out []render.Label
 	wide := bounds[2]-bounds[0] > 0.3 || bounds[3]-bounds[1] > 0.3
-	// stations first: labels placed earlier win collisions
-	for _, kind := range []string{places.KindHSRStation, places.KindTown, places.KindRailStation, places.KindEntrance} {
-		for i := range ps {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ps[idx[a]].Population > ps[idx[b]].Population })
+	shown := map[string]bool{}
+	for _, kind := range []string{places.KindTown, places.KindHSRStation, places.KindRailStation, places.KindEntrance} {
+		for _, i := range idx {
 			p := &ps[i]
 			if p.Kind != kind || p.Lon < bounds[0] || p.Lon > bounds[2] || p.Lat < bounds[1] || p.Lat > bounds[3] {
 				continue
 			}
 			k := map[string]string{places.KindHSRStation: render.KindHSRStation, places.KindTown: render.KindTown,
-				places.KindRailStation: "rail", places.KindEntrance: render.KindEntrance}[kind]
+				places.KindRailStation: render.KindRailStation, places.KindEntrance: render.KindEntrance}[kind]
 			text := p.Label()
+			if localised {
+				if t := i18n.Name(lang, p.Name, p.NameZh, p.NameEn); t != "" {
+					text = t
+				}
+			}
+			if (kind == places.KindRailStation || kind == places.KindEntrance) && shown[text] {
+				text = ""
+			}
+			if text != "" {
+				shown[text] = true
+			}
 			if kind == places.KindEntrance && (p.Name == "" || wide || strings.HasPrefix(p.Name, "unnamed")) {
 				text = ""
 			}
@@ -145,12 +195,58 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 	}
 	prev := 0.0
 	for i, b := range bands {
-		legend = append(legend, render.LegendItem{Color: render.Fade(pal[i], 0.55), Text: fmt.Sprintf("%g–%g min", prev, b.Minutes)})
+		legend = append(legend, render.LegendItem{Color: render.Fade(pal[i], 0.55), Text: i18n.T(opt.Lang, "band_range", prev, b.Minutes)})
 		prev = b.Minutes
 	}
-	lines := append(RoadLines(g, bounds), opt.Extra...)
+	return drawMap(g, bounds, areas, legend, ps, opt)
+}
+
+// drawMap draws the context, the areas, the roads with opt.Extra over them
+// and the places, with a legend of the areas, then everything else drawn:
+// road classes, place kinds, edited roads and control lines, context.
+func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []render.LegendItem, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
 	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
-	return m.Draw(areas, lines, PlaceLabels(ps, bounds), legend)
+	// The frame shows more than bounds where their shape differs from the
+	// frame's: draw the roads and places of all of it.
+	if proj, err := m.Projection(); err == nil {
+		f := proj.Frame
+		lon0, lat0 := proj.Unproject(float64(f.Min.X), float64(f.Max.Y))
+		lon1, lat1 := proj.Unproject(float64(f.Max.X), float64(f.Min.Y))
+		if lon0 < lon1 && lat0 < lat1 {
+			bounds = [4]float64{lon0, lat0, lon1, lat1}
+		}
+	}
+	roads, classes := roadLinesClasses(g, bounds)
+	lines := append(append(append([]render.Line(nil), opt.Context...), roads...), opt.Extra...)
+	all := append(append([]render.Area(nil), opt.ContextAreas...), areas...)
+	labels := placeLabels(ps, bounds, opt.Lang, true)
+	for _, c := range []struct{ class, key string }{{"motorway", "legend_motorway"}, {"trunk", "legend_trunk"}, {"primary", "legend_primary"},
+		{"secondary", "legend_secondary"}, {"tertiary", "legend_tertiary"}} {
+		if classes[c.class] {
+			legend = append(legend, render.LegendItem{Text: i18n.T(opt.Lang, c.key), Line: render.RoadStyle(c.class)})
+		}
+	}
+	for c := range classes {
+		switch c {
+		case "motorway", "trunk", "primary", "secondary", "tertiary":
+			continue
+		}
+		legend = append(legend, render.LegendItem{Text: i18n.T(opt.Lang, "legend_other_road"), Line: render.RoadStyle("unclassified")})
+		break
+	}
+	kinds := map[string]bool{}
+	for _, l := range labels {
+		kinds[l.Kind] = true
+	}
+	for _, k := range []struct{ kind, key string }{{render.KindHSRStation, "legend_hsr_station"}, {render.KindRailStation, "legend_station"},
+		{render.KindTown, "legend_town"}, {render.KindEntrance, "legend_entrance"}} {
+		if kinds[k.kind] {
+			legend = append(legend, render.LegendItem{Text: i18n.T(opt.Lang, k.key), Marker: k.kind})
+		}
+	}
+	legend = append(legend, opt.ExtraLegend...)
+	legend = append(legend, opt.ContextLegend...)
+	return m.Draw(all, lines, labels, legend)
 }
 
 // DiffMap draws what an alternative changes against the base on two
@@ -170,15 +266,20 @@ func DiffMap(g *graph.Graph, base, alt *isochrone.Grid, ps []places.Place, steps
 	if err != nil {
 		return nil, render.FontInfo{}, err
 	}
+	return DiffMapOf(g, diff, Classify(diff, steps), BeyondLimit(base, alt, opt.LimitMinutes) > 0, ps, opt)
+}
+
+// DiffMapOf is DiffMap from a difference grid already classified (see
+// DiffWithin, Classify and BeyondLimit), for a caller that also writes
+// the classes as GeoJSON and should not classify twice.
+func DiffMapOf(g *graph.Graph, diff *isochrone.Grid, c DiffClasses, beyond bool, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
+	opt.defaults()
 	bounds := opt.Bounds
 	if bounds == ([4]float64{}) {
 		bounds = [4]float64{diff.MinLon, diff.MinLat, diff.MinLon + float64(diff.W-1)*diff.DLon, diff.MinLat + float64(diff.H-1)*diff.DLat}
 	}
-	c := Classify(diff, steps)
-	areas, legend := diffLayers(c, opt.LimitMinutes, BeyondLimit(base, alt, opt.LimitMinutes) > 0)
-	lines := append(RoadLines(g, bounds), opt.Extra...)
-	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
-	return m.Draw(areas, lines, PlaceLabels(ps, bounds), legend)
+	areas, legend := diffLayers(c, opt.LimitMinutes, beyond, opt.Lang)
+	return drawMap(g, bounds, areas, legend, ps, opt)
 }
 
 // Colours of the classes of a difference map that are neither gains nor
@@ -191,7 +292,7 @@ var (
 // diffLayers returns the areas (losses, gains by increasing step, then the
 // two reach classes) and the legend of a difference map; beyond adds the
 // note that some areas lie beyond the limit.
-func diffLayers(c DiffClasses, limitMinutes float64, beyond bool) ([]render.Area, []render.LegendItem) {
+func diffLayers(c DiffClasses, limitMinutes float64, beyond bool, lang i18n.Lang) ([]render.Area, []render.LegendItem) {
 	steps := c.Steps
 	pal := render.Diverging(2*len(steps) + 1)
 	mid := len(steps)
@@ -213,21 +314,33 @@ func diffLayers(c DiffClasses, limitMinutes float64, beyond bool) ([]render.Area
 	for _, poly := range c.NoLongerReached {
 		areas = append(areas, render.Area{Rings: poly, Polygon: true, Fill: render.Fade(noLongerReachedColour, 0.6)})
 	}
+	// Classes nest (a cell saving 10 min also saves 5): each colour reads
+	// as the range up to the next step.
+	rangeText := func(k int, faster bool) string {
+		key, more := "diff_slower", "diff_slower_more"
+		if faster {
+			key, more = "diff_faster", "diff_faster_more"
+		}
+		if k == len(steps)-1 {
+			return i18n.T(lang, more, steps[k])
+		}
+		return i18n.T(lang, key, steps[k], steps[k+1])
+	}
 	for k := len(steps) - 1; k >= 0; k-- {
-		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid+k+1], 0.6), Text: fmt.Sprintf("saves ≥ %g min", steps[k])})
+		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid+k+1], 0.6), Text: rangeText(k, true)})
 	}
 	for k := 0; k < len(steps); k++ {
-		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid-k-1], 0.6), Text: fmt.Sprintf("loses ≥ %g min", steps[k])})
+		legend = append(legend, render.LegendItem{Color: render.Fade(pal[mid-k-1], 0.6), Text: rangeText(k, false)})
 	}
 	within := ""
 	if limitMinutes > 0 && !math.IsInf(limitMinutes, 1) {
-		within = fmt.Sprintf(" within %g min", limitMinutes)
+		within = i18n.T(lang, "within_limit", limitMinutes)
 	}
 	legend = append(legend,
-		render.LegendItem{Color: render.Fade(newlyReachedColour, 0.6), Text: "newly reached" + within},
-		render.LegendItem{Color: render.Fade(noLongerReachedColour, 0.6), Text: "no longer reached" + within})
+		render.LegendItem{Color: render.Fade(newlyReachedColour, 0.6), Text: i18n.T(lang, "diff_newly_reached") + within},
+		render.LegendItem{Color: render.Fade(noLongerReachedColour, 0.6), Text: i18n.T(lang, "diff_no_longer_reached") + within})
 	if beyond {
-		legend = append(legend, render.LegendItem{Text: fmt.Sprintf("beyond %g min in both: not compared", limitMinutes)})
+		legend = append(legend, render.LegendItem{Text: i18n.T(lang, "beyond_not_compared", limitMinutes)})
 	}
 	return areas, legend
 }

@@ -46,7 +46,10 @@ type Study struct {
 	// splits refer to (default 6).
 	PopulationAdminLevel int            `mapstructure:"population_admin_level"`
 	Appraisal            map[string]any `mapstructure:"appraisal"` // read by the appraisal stage
-	Alternatives         []Alternative  `mapstructure:"alternatives"`
+	// Lang is the report's language: zh or en (default: zh when the
+	// study's places carry Chinese names, else en).
+	Lang         string        `mapstructure:"lang"`
+	Alternatives []Alternative `mapstructure:"alternatives"`
 }
 
 // PopulationSource is one planner's population source: exactly one of

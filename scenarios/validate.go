@@ -75,6 +75,11 @@ func (s *Study) Validate(opt ValidateOptions) error {
 	if err := inRange("isochrones.cell_m", s.Isochrones.CellMetres, MinCellMetres, MaxCellMetres, "metres"); err != nil {
 		return err
 	}
+	switch s.Lang {
+	case "", "zh", "en":
+	default:
+		return fmt.Errorf("lang: %q: want zh or en", s.Lang)
+	}
 	if err := inRange("road_width_m", s.RoadWidthM, 0.5, MaxRoadWidthM, "metres"); err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ echo "== 5. population: residents per 250 m cell (2020 census county totals spre
 echo "== 6. OD matrix: county seats to the HSR station"
 "$bin" matrix --graph "$out/delaware.graph" --from demo/towns.csv --to demo/hsr.csv -o "$out/towns-to-hsr.csv"
 
-echo "== 7. the study: base and five fast-road alternatives"
+echo "== 7. the study: base and five fast-road alternatives (report.html in English and report.zh.html in Chinese)"
 "$bin" check demo/study.yaml > "$out/check.txt"
 "$bin" compare demo/study.yaml -o "$out/study"
 
@@ -41,4 +41,5 @@ echo
 echo "what the alternatives change (from $out/study/report.md):"
 sed -n '/^## What changes/,/^## Towns today/p' "$out/study/report.md" | grep -E '^(###|- [A-Z][a-z]+.*min)' | sed 's/^/  /'
 echo
-echo "wrote $out/ — start with $out/study/report.md (map data © OpenStreetMap contributors, ODbL)"
+echo "wrote $out/ — start with $out/study/report.html (English; report.zh.html in Chinese; report.md as text)"
+echo "hand-off: $out/study/results.gpkg (QGIS), $out/study/results.xlsx (Excel/WPS); map data © OpenStreetMap contributors, ODbL"

@@ -6,15 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"io"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/render"
@@ -42,6 +43,9 @@ type Options struct {
 	Font *render.Font
 	// Log receives progress lines (nil: none).
 	Log func(format string, args ...any)
+	// Lang is the language of the maps' titles and legends ("": the
+	// study's, see Comparison.DefaultLang).
+	Lang i18n.Lang
 }
 
 func (o *Options) defaults(spec *scenarios.Study) {
@@ -93,6 +97,14 @@ type Comparison struct {
 	// Files are the outputs in name order (report.md among them).
 	Files    []File
 	FontInfo render.FontInfo // the font the maps used
+	// Lang is the language the maps were drawn in.
+	Lang i18n.Lang
+	// MapTitles are the maps' titles, to warn when one needs a CJK font
+	// the maps did not have.
+	MapTitles []string
+	// MapTime is the time spent drawing and encoding the PNG maps, summed
+	// over the workers that drew them.
+	MapTime time.Duration
 }
 
 // Compare evaluates the base and every alternative and renders every
@@ -117,6 +129,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	minutes := spec.Isochrones.Minutes
 	fill := opt.Fill
 	fill.Box = s.RegionBox()
+	opt.Fill.Box = fill.Box // the maps' box too
 	c := &Comparison{Study: s}
 	c.Eval = report.EvalOptions{
 		Targets: report.Targets{ExpresswayMinutes: spec.Targets.ExpresswayMinutes, TrunkMinutes: spec.Targets.TrunkMinutes, HSRMinutes: spec.Targets.HSRMinutes,
@@ -151,6 +164,13 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	}
 	opt.Log("evaluated the base")
 	base := outcomes[0]
+	if opt.Lang == "" {
+		opt.Lang = studyLang(spec, base.Places)
+	}
+	c.Lang = opt.Lang
+	if !opt.NoMaps {
+		out.ctx = s.newMapContext()
+	}
 	errs := make([]error, len(nets))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opt.Workers)
@@ -204,6 +224,8 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	c.Base = base
 	c.summarise()
 	c.FontInfo = out.fontInfo
+	c.MapTitles = out.titles
+	c.MapTime = out.mapTime
 	c.Meta = c.meta(opt, fill)
 	out.add("summary.csv", func(w io.Writer) error { return report.WriteCSV(w, c.Summary) })
 	out.add("summary.json", func(w io.Writer) error { return report.WriteJSON(w, c.Summary) })
@@ -315,6 +337,22 @@ func (c *Comparison) meta(opt Options, fill isochrone.FillOptions) report.Study 
 	return meta
 }
 
+// studyLang is the maps' and report's language: the study's lang key, else
+// zh when a place carries a Chinese name, else en.
+func studyLang(spec *scenarios.Study, ps []places.Place) i18n.Lang {
+	if spec.Lang != "" {
+		if l, err := i18n.ParseLang(spec.Lang); err == nil {
+			return l
+		}
+	}
+	for _, p := range ps {
+		if p.NameZh != "" || hasHan(p.Name) {
+			return i18n.ZH
+		}
+	}
+	return i18n.EN
+}
+
 func profileText(name string, s *Study) string {
 	p := s.Profile
 	if name == "" {
@@ -328,6 +366,19 @@ type outputs struct {
 	mu       sync.Mutex
 	files    map[string]File
 	fontInfo render.FontInfo
+	titles   []string
+	ctx      *mapContext // drawn under every map; nil without maps
+	mapTime  time.Duration
+}
+
+// timed runs a map's drawing and adds its time to the maps' total.
+func (o *outputs) timed(f func() error) error {
+	t0 := time.Now()
+	err := f()
+	o.mu.Lock()
+	o.mapTime += time.Since(t0)
+	o.mu.Unlock()
+	return err
 }
 
 func newOutputs() *outputs { return &outputs{files: map[string]File{}} }
@@ -365,6 +416,36 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 	if r != nil {
 		extra = scenarioLines(r, checks)
 	}
+	lang := opt.Lang
+	mo := func(title, legendTitle string) report.MapOptions {
+		out.mu.Lock()
+		out.titles = append(out.titles, title)
+		out.mu.Unlock()
+		// Every isochrone map of a study shows the same box (the grids'),
+		// so maps side by side compare place for place.
+		m := report.MapOptions{Title: title, LegendTitle: legendTitle, Font: opt.Font, Extra: extra, Lang: lang, LimitMinutes: opt.LimitMinutes,
+			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box}
+		if out.ctx != nil {
+			m.Context, m.ContextAreas, m.ContextLegend = out.ctx.lines, out.ctx.areas, out.ctx.legend(lang)
+		}
+		return m
+	}
+	netName := o.Name
+	if base == nil {
+		netName = i18n.T(lang, "base")
+	}
+	if r != nil && !opt.NoMaps {
+		if b, ok := changeBounds(extra); ok {
+			m := mo(i18n.T(lang, "map_title_change", o.Name), "")
+			m.Bounds = b
+			if err := out.timed(func() error {
+				img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
+				return out.addPNG(report.ChangeMapName(o.Name), img, fi, err)
+			}); err != nil {
+				return err
+			}
+		}
+	}
 	towns := places.OfKind(o.Places, places.KindTown)
 	for _, tgt := range []struct {
 		key   string
@@ -396,9 +477,11 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			title := fmt.Sprintf("%s: drive time to %s", o.Name, tgt.label)
-			img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, report.MapOptions{Title: title, LegendTitle: "Minutes by car", Font: opt.Font, Extra: extra})
-			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+			title := i18n.T(lang, "map_title_network", netName, i18n.T(lang, "map_title_to_"+tgt.key))
+			if err := out.timed(func() error {
+				img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, mo(title, i18n.T(lang, "legend_minutes")))
+				return out.addPNG(name+".png", img, fi, err)
+			}); err != nil {
 				return err
 			}
 		}
@@ -414,7 +497,13 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			continue
 		}
 		name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
-		data, err := render2(func(w io.Writer) error { return writeDiffGeoJSON(w, tgt.base, tgt.alt, opt.LimitMinutes) })
+		// Classified once, for the GeoJSON and the map.
+		d, err := report.DiffWithin(tgt.base, tgt.alt, opt.LimitMinutes)
+		if err != nil {
+			return err
+		}
+		classes := report.Classify(d, DiffSteps)
+		data, err := render2(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
 		if err != nil {
 			return err
 		}
@@ -423,9 +512,12 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			title := fmt.Sprintf("%s: minutes saved to the nearest %s", o.Name, map[string]string{"hsr": "HSR station", "entrance": "expressway entrance"}[tgt.key])
-			img, fi, err := report.DiffMap(o.Graph, tgt.base, tgt.alt, o.Places, DiffSteps, report.MapOptions{Title: title, LegendTitle: "Against today", Font: opt.Font, Extra: extra, LimitMinutes: opt.LimitMinutes})
-			if err := out.addPNG(name+".png", img, fi, err); err != nil {
+			title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
+			if err := out.timed(func() error {
+				beyond := report.BeyondLimit(tgt.base, tgt.alt, opt.LimitMinutes) > 0
+				img, fi, err := report.DiffMapOf(o.Graph, d, classes, beyond, o.Places, mo(title, i18n.T(lang, "legend_against_today")))
+				return out.addPNG(name+".png", img, fi, err)
+			}); err != nil {
 				return err
 			}
 		}
@@ -465,12 +557,12 @@ func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
 	return map[string]any{"towns": names, "population": pop}
 }
 
-// scenarioLines draws an alternative's new and changed roads over its maps,
-// with the stretches inside purple or blue control lines in red.
+// scenarioLines draws an alternative's new and changed roads over its maps
+// (cyan: not a control-line colour), with the stretches inside purple or
+// blue control lines black on yellow.
 func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 	var out []render.Line
-	style := render.LineStyle{Color: color.RGBA{0x6a, 0x1b, 0x9a, 0xff}, Width: 4, Casing: color.RGBA{0xff, 0xff, 0xff, 0xff}, Z: 100, Above: true}
-	conflict := render.LineStyle{Color: color.RGBA{0xe0, 0x10, 0x10, 0xff}, Width: 7, Z: 101, Above: true}
+	style, conflict := editedRoadStyle, conflictStyle
 	line := func(pts []graph.Point, st render.LineStyle) {
 		coords := make([][2]float64, len(pts))
 		for i, p := range pts {
@@ -481,8 +573,12 @@ func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 		}
 	}
 	for j, rep := range r.Reports {
+		st := style
+		if rep.Kind == "close" {
+			st = closedRoadStyle
+		}
 		for _, l := range rep.Lines {
-			line(l, style)
+			line(l, st)
 		}
 		if j < len(checks) {
 			for _, s := range checks[j].Stretches {
@@ -493,16 +589,11 @@ func scenarioLines(r *scenarios.Result, checks []EditCheck) []render.Line {
 	return out
 }
 
-// writeDiffGeoJSON writes the classes of a difference against the base:
+// writeDiffClasses writes the classes of a difference against the base:
 // areas saving (gain) or losing (loss) at least each DiffSteps minutes
 // among the cells both networks reach within the limit, and the areas newly
 // reached and no longer reached, which are never gains or losses.
-func writeDiffGeoJSON(w io.Writer, base, alt *isochrone.Grid, limit float64) error {
-	d, err := report.DiffWithin(base, alt, limit)
-	if err != nil {
-		return err
-	}
-	c := report.Classify(d, DiffSteps)
+func writeDiffClasses(w io.Writer, c report.DiffClasses, limit float64) error {
 	var bands []isochrone.Band
 	var props []map[string]any
 	for _, b := range c.Gains {

@@ -20,7 +20,7 @@ func BenchmarkCompareDelaware(b *testing.B) {
 			e := &env{stdout: io.Discard, stderr: io.Discard, ctx: testContext()}
 			for i := 0; i < b.N; i++ {
 				out := filepath.Join(b.TempDir(), "out")
-				if err := runCompare(e, "../../testdata/study/delaware-3.yaml", out, isoFlags{cell: 100, accessKmh: 5, accessM: 500}, true, !maps); err != nil {
+				if err := runCompare(e, "../../testdata/study/delaware-3.yaml", out, isoFlags{cell: 100, accessKmh: 5, accessM: 500}, true, !maps, handOffFlags{}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,7 +43,7 @@ func BenchmarkCompareDemo(b *testing.B) {
 			e := &env{stdout: io.Discard, stderr: io.Discard, ctx: testContext()}
 			for i := 0; i < b.N; i++ {
 				out := filepath.Join(b.TempDir(), "out")
-				if err := runCompare(e, "../../demo/study.yaml", out, isoFlags{cell: cell, accessKmh: 0, accessM: 0}, false, true); err != nil {
+				if err := runCompare(e, "../../demo/study.yaml", out, isoFlags{cell: cell, accessKmh: 0, accessM: 0}, false, true, handOffFlags{}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

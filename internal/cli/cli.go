@@ -36,6 +36,8 @@ type env struct {
 	// unless set).
 	maxMemory  int64
 	maxMemoryS string
+	// args are the command line (after "fastroad"), for the report's footer.
+	args []string
 }
 
 // stallAt names a checkpoint where a test build of fastroad waits for a
@@ -108,7 +110,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	signalled.Store(0)
 	ctx, stop := notifyContext(stderr)
 	defer stop()
-	e := &env{stdout: stdout, stderr: stderr, ctx: ctx}
+	e := &env{stdout: stdout, stderr: stderr, ctx: ctx, args: args}
 	root := &cobra.Command{
 		Use:   "fastroad",
 		Short: "Travel times to HSR stations and expressway entrances, today and under new road layouts",
@@ -124,7 +126,9 @@ Pipeline:
 Map data © OpenStreetMap contributors (ODbL).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       Version(),
 	}
+	root.SetVersionTemplate("fastroad {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(args)

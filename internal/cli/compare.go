@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ func compareCmd(e *env) *cobra.Command {
 	var out string
 	var iso isoFlags
 	var noMaps bool
+	var ho handOffFlags
 	c := &cobra.Command{
 		Use:   "compare STUDY.yaml -o OUTDIR",
 		Short: "Run the base and every alternative of a study and write tables, maps and a report",
@@ -29,7 +31,13 @@ split urban/rural and by county, person-minutes saved against the base,
 isochrones and difference maps.
 
 OUTDIR gets:
-  report.md                      the report to read first
+  report.html                    the approval report (self-contained HTML, prints on A4)
+                                 in the study's language (--lang); report.en.html or
+                                 report.zh.html in the other
+  results.gpkg                   every layer for QGIS (GeoPackage)
+  results.xlsx                   the tables for Excel or WPS, one sheet each
+  <alt>-change.png               each alternative's roads, zoomed to the change
+  report.md                      the report as Markdown
   summary.csv, summary.json      one row per network (base first), stable columns, ranked
   towns.csv                      per town and network, with changes against the base
   people.csv                     residents per network, destination kind and group
@@ -69,16 +77,23 @@ there are replaced, and only once every new file is complete.`,
 			if !fl.Changed("access-kmh") {
 				iso.accessKmh = 0
 			}
-			return runCompare(e, args[0], out, iso, accessSet, noMaps)
+			return runCompare(e, args[0], out, iso, accessSet, noMaps, ho, nil)
 		},
 	}
+	ho.add(c.Flags())
 	c.Flags().StringVarP(&out, "output", "o", "", "folder to write")
 	c.Flags().BoolVar(&noMaps, "no-maps", false, "skip the PNG maps (GeoJSON and tables only)")
 	iso.add(c.Flags())
 	return c
 }
 
-func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps bool) error {
+// runCompare runs the comparison and writes its files; keep, when set,
+// chooses which (fastroad report writes the hand-off set only).
+func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps bool, ho handOffFlags, keep func(name string) bool) error {
+	lang, err := ho.lang()
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(e.stderr, "[%5.1fs] %s\n", time.Since(t0).Seconds(), fmt.Sprintf(format, args...))
@@ -101,7 +116,7 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps b
 		return err
 	}
 	logf("base network: %d nodes, %d segments; applied %d alternatives", s.Base.Graph.NumNodes(), len(s.Base.Graph.Segments), len(s.Results))
-	opt := study.Options{Fill: iso.options(0), NoMaps: noMaps, Log: logf}
+	opt := study.Options{Fill: iso.options(0), NoMaps: noMaps, Log: logf, Lang: lang}
 	opt.Fill.MaxSeconds = 0
 	if !accessSet {
 		opt.Fill.AccessMetres = 0 // the study's access_m, else the default
@@ -127,8 +142,20 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps b
 	}
 	if !noMaps {
 		warnFont(e, c.FontInfo, c.Base.Places)
+		warnTitles(e, c.FontInfo, c.MapTitles)
 	}
-	for _, f := range c.Files {
+	hand, err := c.HandOff(study.HandOffOptions{Lang: lang, Version: Version(), Command: e.commandLine(),
+		Checksums: checksums(st.inputFiles()), GCJ02: ho.gcj02, Chart: chartOptions(opt.Font),
+		Warn: func(w string) { fmt.Fprintf(e.stderr, "warning: %s\n", w) }})
+	if err != nil {
+		return err
+	}
+	logf("report.html, results.gpkg and results.xlsx rendered")
+	files := append(c.Files, hand...)
+	if keep != nil {
+		files = slices.DeleteFunc(files, func(f study.File) bool { return !keep(f.Name) })
+	}
+	for _, f := range files {
 		if err := e.ctx.Err(); err != nil {
 			return err
 		}
@@ -142,7 +169,7 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps b
 	if err := folder.Commit(); err != nil {
 		return err
 	}
-	logf("wrote %s (%d files)", out, len(c.Files))
+	logf("wrote %s (%d files)", out, len(files))
 	for _, a := range c.Alts {
 		fmt.Fprintf(e.stdout, "%-28s rank %d\n", a.Name, c.Ranks[a.Name])
 	}

@@ -68,6 +68,9 @@ func TestCompareHandDrawn(t *testing.T) {
 	}
 	for _, e := range entries {
 		a, b := read(t, out1, e.Name()), read(t, out2, e.Name())
+		if strings.HasSuffix(e.Name(), ".html") {
+			a = strings.ReplaceAll(a, out1, out2) // the footer's command line names the folder
+		}
 		if a != b {
 			t.Errorf("%s differs between two runs", e.Name())
 		}

@@ -235,7 +235,13 @@ and ramps give no access to the land beside them.
 				if len(pts) == 0 {
 					return fmt.Errorf("isochrone: no place of kind %s in %s (add them with --places)", what, pf.graph)
 				}
-				label = fmt.Sprintf("the nearest %s (%d)", strings.ReplaceAll(what, "_", " "), len(places.OfKind(ps.places, what)))
+				// A title that reads as a sentence: "Drive time to the nearest
+				// HSR station" (the count of places is not part of it).
+				label = "the nearest " + map[string]string{places.KindHSRStation: "HSR station", places.KindEntrance: "expressway entrance",
+					places.KindRailStation: "rail station", places.KindTown: "town"}[what]
+				if label == "the nearest " {
+					label += strings.ReplaceAll(what, "_", " ")
+				}
 			}
 			seeds, skipped, err := seedsFor(g, dir, pts, names, ps.prof.MaxSnapMetres)
 			if err != nil {

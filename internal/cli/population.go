@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"image"
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -396,8 +398,14 @@ func populationMap(g *graph.Graph, s *population.Surface, set *population.Settle
 	bounds := [4]float64{b[0], b[1], b[2], b[3]}
 	var labels []render.Label
 	if set != nil {
-		for _, p := range set.Places {
-			if (p.Kind == "city" || p.Kind == "town") && p.Name != "" {
+		// A town mapped both as a node and as an area (Dover, Newark) is
+		// labelled once; the most populous first, so they win collisions.
+		ps := slices.Clone(set.Places)
+		slices.SortStableFunc(ps, func(a, b population.SettlementPlace) int { return cmp.Compare(b.Population, a.Population) })
+		seen := map[string]bool{}
+		for _, p := range ps {
+			if (p.Kind == "city" || p.Kind == "town") && p.Name != "" && !seen[p.Name] {
+				seen[p.Name] = true
 				labels = append(labels, render.Label{Lon: p.Lon, Lat: p.Lat, Text: p.Name, Kind: render.KindTown})
 			}
 		}
