@@ -179,7 +179,7 @@ func (c *Comparison) reportInput(lang i18n.Lang, files map[string]bool, opt Hand
 		Profile:       c.Meta.Profile,
 		ProfileHash:   hex.EncodeToString(g.Meta.ProfileHash[:]),
 		CellMetres:    c.Eval.Fill.CellMetres,
-		Region:        strings.Join(s.Spec.PopulationRegion, ", "),
+		Region:        strings.Join(s.Region(), ", "),
 	}
 	if d.CellMetres <= 0 {
 		d.CellMetres = s.Spec.Isochrones.CellMetres
