@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 )
 
 // File format (little-endian):
@@ -194,10 +195,11 @@ func (e *encoder) sum() {
 }
 
 type decoder struct {
-	r   *bufio.Reader
-	crc hash.Hash32
-	err error
-	buf [8]byte
+	r     *bufio.Reader
+	crc   hash.Hash32
+	err   error
+	buf   [8]byte
+	block []byte // readArray's buffer
 }
 
 func (d *decoder) read(b []byte) {
@@ -239,12 +241,79 @@ func (d *decoder) check(what string) {
 // chunk bounds how many elements are allocated ahead of the data read.
 const chunk = 1 << 16
 
+// chunkBytes is the size of the buffer arrays are read through: the CRC
+// runs over large blocks (its vectorised path) and the conversion loops
+// compile to plain loads.
+const chunkBytes = 1 << 20
+
 func readN[T any](d *decoder, n uint64, get func() T) []T {
 	out := make([]T, 0, min(n, chunk))
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		out = append(out, get())
 	}
 	return out
+}
+
+// readArray reads n fixed-size little-endian elements of size bytes each
+// through the decoder's block buffer; conv decodes one block into out.
+// Memory grows with the data actually read (amortised doubling from
+// chunk elements), so a corrupt count fails at end of file instead of
+// allocating what it claims.
+func readArray[T any](d *decoder, n uint64, size int, conv func(b []byte, out []T)) []T {
+	if d.block == nil {
+		d.block = make([]byte, chunkBytes)
+	}
+	out := make([]T, 0, min(n, chunk))
+	per := uint64(len(d.block) / size)
+	for left := n; left > 0 && d.err == nil; {
+		k := min(left, per)
+		b := d.block[:int(k)*size]
+		d.read(b)
+		if d.err != nil {
+			break
+		}
+		l := len(out)
+		out = slices.Grow(out, int(k))[:l+int(k)]
+		conv(b, out[l:])
+		left -= k
+	}
+	return out
+}
+
+func convU32(b []byte, out []uint32) {
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+}
+
+func convI32(b []byte, out []int32) {
+	for i := range out {
+		out[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+func convI64(b []byte, out []int64) {
+	for i := range out {
+		out[i] = int64(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+}
+
+func convF64(b []byte, out []float64) {
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+}
+
+func convF32(b []byte, out []float32) {
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+func conv2B(b []byte, out [][2]byte) {
+	for i := range out {
+		out[i] = [2]byte{b[2*i], b[2*i+1]}
+	}
 }
 
 // DecodeHeader reads and checks the header only.
@@ -304,23 +373,23 @@ func Decode(r io.Reader) (*Graph, error) {
 		return nil, err
 	}
 	g := &Graph{Meta: h.Meta}
-	g.NodeID = readN(d, h.Nodes, func() int64 { return int64(d.u64()) })
-	i32 := func() int32 { return int32(d.u32()) }
-	g.NodeLon = readN(d, h.Nodes, i32)
-	g.NodeLat = readN(d, h.Nodes, i32)
+	g.NodeID = readArray(d, h.Nodes, 8, convI64)
+	g.NodeLon = readArray(d, h.Nodes, 4, convI32)
+	g.NodeLat = readArray(d, h.Nodes, 4, convI32)
 	ns := h.Segments
-	from := readN(d, ns, i32)
-	to := readN(d, ns, i32)
-	length := readN(d, ns, func() float64 { return math.Float64frombits(d.u64()) })
-	way := readN(d, ns, func() int64 { return int64(d.u64()) })
-	name := readN(d, ns, d.u32)
-	ref := readN(d, ns, d.u32)
-	sf := readN(d, ns, func() float32 { return math.Float32frombits(d.u32()) })
-	sb := readN(d, ns, func() float32 { return math.Float32frombits(d.u32()) })
-	cf := readN(d, ns, func() [2]byte { var b [2]byte; d.read(b[:]); return b })
-	g.ShapeFirst = readN(d, ns+1, d.u32)
-	g.ShapeLon = readN(d, h.Shape, i32)
-	g.ShapeLat = readN(d, h.Shape, i32)
+	from := readArray(d, ns, 4, convI32)
+	to := readArray(d, ns, 4, convI32)
+	length := readArray(d, ns, 8, convF64)
+	way := readArray(d, ns, 8, convI64)
+	name := readArray(d, ns, 4, convU32)
+	ref := readArray(d, ns, 4, convU32)
+	sf := readArray(d, ns, 4, convF32)
+	sb := readArray(d, ns, 4, convF32)
+	cf := readArray(d, ns, 2, conv2B)
+	g.ShapeFirst = readArray(d, ns+1, 4, convU32)
+	g.ShapeLon = readArray(d, h.Shape, 4, convI32)
+	g.ShapeLat = readArray(d, h.Shape, 4, convI32)
+	d.block = nil
 	g.Strings = readN(d, h.NStrings, func() string {
 		n := d.u32()
 		if n > MaxStringLen {

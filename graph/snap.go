@@ -92,28 +92,7 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	ix.w = int((hi.Lon-lo.Lon)/cell) + 1
 	ix.h = int((hi.Lat-lo.Lat)/cell) + 1
 	counts := make([]uint32, ix.w*ix.h+1)
-	var pts []Point
-	visit := func(fn func(c int, s int32, k uint32)) {
-		for s := range g.Segments {
-			pts = g.Shape(pts[:0], int32(s))
-			for k := 0; k+1 < len(pts); k++ {
-				x0, y0 := ix.cellOf(pts[k])
-				x1, y1 := ix.cellOf(pts[k+1])
-				if x0 > x1 {
-					x0, x1 = x1, x0
-				}
-				if y0 > y1 {
-					y0, y1 = y1, y0
-				}
-				for y := y0; y <= y1; y++ {
-					for x := x0; x <= x1; x++ {
-						fn(y*ix.w+x, int32(s), uint32(k))
-					}
-				}
-			}
-		}
-	}
-	visit(func(c int, _ int32, _ uint32) { counts[c+1]++ })
+	ix.scan(g, counts, nil)
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
@@ -121,12 +100,51 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	ix.seg = make([]int32, counts[len(counts)-1])
 	ix.piece = make([]uint32, len(ix.seg))
 	next := append([]uint32(nil), counts[:len(counts)-1]...)
-	visit(func(c int, s int32, k uint32) {
-		ix.seg[next[c]] = s
-		ix.piece[next[c]] = k
-		next[c]++
-	})
+	ix.scan(g, nil, next)
 	return ix
+}
+
+// scan visits every piece of every segment (shape point k to k+1) and the
+// cells its bounding box covers: with next == nil it counts them in
+// counts[cell+1], else it files the piece at next[cell]. One loop over the
+// flat node and shape arrays, no closure or shape slice per segment.
+func (ix *snapIndex) scan(g *Graph, counts, next []uint32) {
+	for s := range g.Segments {
+		seg := &g.Segments[s]
+		px, py := ix.cellOf(g.Node(seg.From))
+		k := uint32(0)
+		lo, hi := g.ShapeFirst[s], g.ShapeFirst[s+1]
+		for i := lo; i <= hi; i++ {
+			var p Point
+			if i < hi {
+				p = Point{fromE7(g.ShapeLon[i]), fromE7(g.ShapeLat[i])}
+			} else {
+				p = g.Node(seg.To)
+			}
+			cx, cy := ix.cellOf(p)
+			x0, x1, y0, y1 := px, cx, py, cy
+			if x0 > x1 {
+				x0, x1 = x1, x0
+			}
+			if y0 > y1 {
+				y0, y1 = y1, y0
+			}
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					c := y*ix.w + x
+					if next == nil {
+						counts[c+1]++
+					} else {
+						ix.seg[next[c]] = int32(s)
+						ix.piece[next[c]] = k
+						next[c]++
+					}
+				}
+			}
+			px, py = cx, cy
+			k++
+		}
+	}
 }
 
 func (ix *snapIndex) cellOf(p Point) (int, int) {
