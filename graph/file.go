@@ -260,8 +260,8 @@ func readN[T any](d *decoder, n uint64, get func() T) []T {
 // chunk elements), so a corrupt count fails at end of file instead of
 // allocating what it claims.
 func readArray[T any](d *decoder, n uint64, size int, conv func(b []byte, out []T)) []T {
-	if d.block == nil {
-		d.block = make([]byte, chunkBytes)
+	if want := min(uint64(chunkBytes), n*uint64(size)); uint64(len(d.block)) < want {
+		d.block = make([]byte, want)
 	}
 	out := make([]T, 0, min(n, chunk))
 	per := uint64(len(d.block) / size)
