@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fastroad/fastroad/internal/mosaic"
+	"github.com/fastroad/fastroad/osm"
 )
 
 func init() { register(benchCmd) }
@@ -21,8 +23,14 @@ func benchCmd(e *env) *cobra.Command {
 		Hidden: true,
 	}
 	c.AddCommand(benchMosaicCmd(e))
+	for _, mk := range benchSubs {
+		c.AddCommand(mk(e))
+	}
 	return c
 }
+
+// benchSubs are the further 'bench' subcommands.
+var benchSubs []func(*env) *cobra.Command
 
 func benchMosaicCmd(e *env) *cobra.Command {
 	var out string
@@ -85,4 +93,60 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	c.Flags().Float64Var(&opt.DLon, "dlon", 0, "shift between copies east, degrees (0 = the extract's span)")
 	c.Flags().Float64Var(&opt.DLat, "dlat", 0, "shift between copies north, degrees (0 = the extract's span)")
 	return c
+}
+
+func init() { benchSubs = append(benchSubs, benchGraphCmd) }
+
+func benchGraphCmd(e *env) *cobra.Command {
+	var opt mosaic.MeasureOptions
+	c := &cobra.Command{
+		Use:   "graph GRAPH [--points 1000] [--dijkstra-rows 20] [--searches 3]",
+		Short: "Time load, snapping, one-to-all, a 60-minute search and a matrix on a graph file",
+		Long: `Time what a study does with a graph file: loading it, building the snapping
+index, snapping 2 x --points random nodes of the largest component, one-to-all
+searches (median of --searches), one search bounded at --limit minutes, a
+--points x --points matrix with the contraction hierarchy (when the file has
+one) and --dijkstra-rows rows of it with plain Dijkstra (the full matrix time
+extrapolated). Wall clock and process CPU time (getrusage) for each.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			t0, c0 := time.Now(), cpuNow()
+			g, err := loadGraph(e, args[0], osm.DefaultProfile(), false)
+			if err != nil {
+				return err
+			}
+			wall, cpu := time.Since(t0), cpuNow()-c0
+			m, err := mosaic.Measure(e.ctx, g, opt)
+			if err != nil {
+				return usagef("bench graph: %v", err)
+			}
+			w := e.stdout
+			fmt.Fprintf(w, "graph\t%s\nnodes\t%d\nsegments\t%d\narcs\t%d\ngraph_bytes\t%d\nbytes_per_arc\t%.1f\n", args[0], m.Nodes, m.Segments, m.Arcs, m.GraphBytes, m.BytesPerArc)
+			fmt.Fprintf(w, "load\t%.3fs wall, %.3fs CPU\n", wall.Seconds(), cpu.Seconds())
+			fmt.Fprintf(w, "snap_index\t%v\nsnap_%d\t%v\n", m.SnapIndex, 2*opt.Points, m.Snap)
+			fmt.Fprintf(w, "one_to_all\t%v (%d nodes settled)\n", m.OneToAll, m.OneToAllSettled)
+			fmt.Fprintf(w, "bounded_%dmin\t%v (%d nodes settled)\n", opt.LimitMinutes, m.Bounded, m.BoundedSettled)
+			if m.MatrixCH.Wall > 0 {
+				fmt.Fprintf(w, "matrix_%dx%d_ch\t%v\n", opt.Points, opt.Points, m.MatrixCH)
+			}
+			fmt.Fprintf(w, "matrix_%dx%d_dijkstra\t%v (extrapolated from %d rows: %.1fs wall)\n", opt.Points, opt.Points, m.MatrixDijkstra,
+				m.MatrixDijkstraRows, m.MatrixDijkstraFull.Seconds())
+			return nil
+		},
+	}
+	c.Flags().IntVar(&opt.Points, "points", 1000, "matrix side: points x points (1..100000)")
+	c.Flags().IntVar(&opt.DijkstraRows, "dijkstra-rows", 20, "matrix rows run with plain Dijkstra (1..points)")
+	c.Flags().IntVar(&opt.Searches, "searches", 3, "one-to-all searches timed (1..1000)")
+	c.Flags().IntVar(&opt.LimitMinutes, "limit", 60, "minutes of the bounded search (1..1440)")
+	c.Flags().Uint64Var(&opt.Seed, "seed", 1, "seed of the random points")
+	return c
+}
+
+// cpuNow returns the process's user+system CPU time.
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
 )
 
@@ -63,5 +64,34 @@ func TestWriteRefusesBadOptions(t *testing.T) {
 		if _, err := Write(context.Background(), bytes.NewReader(nil), io.Discard, opt); err == nil {
 			t.Errorf("options %+v: got no error, want one", opt)
 		}
+	}
+}
+
+// TestMeasure runs Measure on Monaco with a hierarchy and checks the counts
+// it reports (timings are not asserted).
+func TestMeasure(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/monaco.osm.pbf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := osm.Read(context.Background(), func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(src)), nil
+	}, osm.Options{Profile: osm.DefaultProfile()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.CH = graph.BuildCH(g)
+	m, err := Measure(context.Background(), g, MeasureOptions{Points: 30, DijkstraRows: 3, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A one-to-all search from a node of the largest component settles at
+	// least that component.
+	if m.Nodes != g.NumNodes() || m.OneToAllSettled < int(g.CompSize[0]) || m.MatrixCH.Wall == 0 || m.MatrixDijkstraRows != 3 {
+		t.Errorf("got nodes %d, settled %d, CH matrix %v, rows %d; want %d, >= %d, > 0, 3",
+			m.Nodes, m.OneToAllSettled, m.MatrixCH, m.MatrixDijkstraRows, g.NumNodes(), g.CompSize[0])
+	}
+	if _, err := Measure(context.Background(), g, MeasureOptions{Points: 10, DijkstraRows: 11}); err == nil {
+		t.Error("dijkstra rows above points: got no error, want one")
 	}
 }
