@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -249,10 +250,18 @@ func (g *Graph) finish() {
 	for a, s := range g.Out.Seg {
 		g.SegArc[s] = int32(a) // s = seg<<1|dir, the same layout as SegArc
 	}
+	// The components read only Out's offsets and heads: they run beside
+	// the reverse adjacency and the packed words (another core at load).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.components()
+	}()
 	g.In = reverse(g.Out, len(g.NodeLon))
 	g.Out.pack()
 	g.In.pack()
-	g.components()
+	wg.Wait()
 	g.snap = nil
 }
 

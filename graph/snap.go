@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 )
 
@@ -91,25 +92,60 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	ix := &snapIndex{minLon: lo.Lon, minLat: lo.Lat, cell: cell}
 	ix.w = int((hi.Lon-lo.Lon)/cell) + 1
 	ix.h = int((hi.Lat-lo.Lat)/cell) + 1
-	counts := make([]uint32, ix.w*ix.h+1)
-	ix.scan(g, counts, nil)
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
+	// Parts of the segment range are scanned in parallel, each counting
+	// into its own array; a part's entries in a cell go after those of
+	// the parts before it, so the index is the same as a sequential scan
+	// (pieces in segment order within each cell).
+	cells := ix.w * ix.h
+	parts := 1
+	if len(g.Segments) >= 1<<16 {
+		parts = min(runtime.GOMAXPROCS(0), 4)
 	}
-	ix.first = counts
-	ix.seg = make([]int32, counts[len(counts)-1])
+	bounds := make([]int, parts+1)
+	for p := range bounds {
+		bounds[p] = len(g.Segments) * p / parts
+	}
+	counts := make([][]uint32, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		counts[p] = make([]uint32, cells)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix.scan(g, bounds[p], bounds[p+1], counts[p], nil)
+		}()
+	}
+	wg.Wait()
+	first := make([]uint32, cells+1)
+	for c := range cells {
+		at := first[c]
+		for p := range parts {
+			n := counts[p][c]
+			counts[p][c] = at // now the next free slot of part p in cell c
+			at += n
+		}
+		first[c+1] = at
+	}
+	ix.first = first
+	ix.seg = make([]int32, first[cells])
 	ix.piece = make([]uint32, len(ix.seg))
-	next := append([]uint32(nil), counts[:len(counts)-1]...)
-	ix.scan(g, nil, next)
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix.scan(g, bounds[p], bounds[p+1], nil, counts[p])
+		}()
+	}
+	wg.Wait()
 	return ix
 }
 
-// scan visits every piece of every segment (shape point k to k+1) and the
-// cells its bounding box covers: with next == nil it counts them in
-// counts[cell+1], else it files the piece at next[cell]. One loop over the
+// scan visits every piece of segments s0..s1-1 (shape point k to k+1) and
+// the cells its bounding box covers: with next == nil it counts them in
+// counts[cell], else it files the piece at next[cell]. One loop over the
 // flat node and shape arrays, no closure or shape slice per segment.
-func (ix *snapIndex) scan(g *Graph, counts, next []uint32) {
-	for s := range g.Segments {
+func (ix *snapIndex) scan(g *Graph, s0, s1 int, counts, next []uint32) {
+	for s := s0; s < s1; s++ {
 		seg := &g.Segments[s]
 		px, py := ix.cellOf(g.Node(seg.From))
 		k := uint32(0)
@@ -133,7 +169,7 @@ func (ix *snapIndex) scan(g *Graph, counts, next []uint32) {
 				for x := x0; x <= x1; x++ {
 					c := y*ix.w + x
 					if next == nil {
-						counts[c+1]++
+						counts[c]++
 					} else {
 						ix.seg[next[c]] = int32(s)
 						ix.piece[next[c]] = k
