@@ -67,7 +67,8 @@ type Options struct {
 }
 
 // way is a routable way kept from pass one; its node ids are
-// reader.refs[lo:hi] (one flat slice for all ways: no slice per way).
+// reader.refs[lo:hi], later reader.ref[lo:hi] (one flat slice for all
+// ways: no slice per way).
 type way struct {
 	id         int64
 	lo, hi     int64
@@ -122,7 +123,8 @@ func (e *DuplicateNodeError) Error() string {
 type reader struct {
 	p     *Profile
 	ways  []way
-	refs  []int64 // node ids of all kept ways, way after way
+	refs  []int64 // node ids of all kept ways, way after way (pass two)
+	ref   []int32 // the same as indices into ids (after pass two; refs is then freed)
 	stats graph.BuildStats
 	ids   idIndex // sorted unique node ids used by kept ways
 	count []uint8 // uses per id (saturating)
@@ -386,6 +388,13 @@ func (r *reader) indexNodes() {
 	all = nil
 	r.ids = newIDIndex(ids)
 	r.count = slices.Clip(count)
+	// Way references as int32 indices: half the bytes of the ids, and no
+	// lookup left for build.
+	r.ref = make([]int32, len(r.refs))
+	for i, id := range r.refs {
+		r.ref[i] = int32(r.ids.find(id))
+	}
+	r.refs = nil
 	r.lon = make([]int32, len(ids))
 	r.lat = make([]int32, len(ids))
 	r.seen = make([]uint32, (len(ids)+31)/32)
@@ -453,17 +462,16 @@ func (r *reader) build() (*graph.Graph, error) {
 			pieces += int(c)
 		}
 	}
-	b.Grow(min(nodes, len(r.ids.ids)), pieces, max(len(r.refs)-2*len(r.ways), 0))
+	b.Grow(min(nodes, len(r.ids.ids)), pieces, max(len(r.ref)-2*len(r.ways), 0))
 	var coords []graph.Point
 	var keys []int64
 	var idx []int
 	for wi := range r.ways {
 		w := &r.ways[wi]
-		wnodes := r.refs[w.lo:w.hi]
 		idx = idx[:0]
 		missing := 0
-		for _, id := range wnodes {
-			i := r.lookup(id)
+		for _, i32 := range r.ref[w.lo:w.hi] {
+			i := int(i32)
 			if !r.isSeen(i) {
 				i = -1
 				missing++
@@ -491,7 +499,7 @@ func (r *reader) build() (*graph.Graph, error) {
 			coords, keys = coords[:0], keys[:0]
 			return nil
 		}
-		for k, i := range idx {
+		for _, i := range idx {
 			if i < 0 {
 				if err := flush(); err != nil {
 					return nil, err
@@ -499,7 +507,7 @@ func (r *reader) build() (*graph.Graph, error) {
 				continue
 			}
 			coords = append(coords, graph.Point{Lon: fromE7(r.lon[i]), Lat: fromE7(r.lat[i])})
-			keys = append(keys, wnodes[k])
+			keys = append(keys, r.ids.ids[i])
 			// Split at shared nodes; a piece ends here and the next starts here.
 			if len(coords) >= 2 && r.count[i] >= 2 {
 				last, lastKey := coords[len(coords)-1], keys[len(keys)-1]
@@ -524,7 +532,7 @@ func (r *reader) build() (*graph.Graph, error) {
 	nways := len(r.ways)
 	// The node store is not needed by Build: let it go before the CSR
 	// arrays are made.
-	r.ways, r.refs, r.ids, r.count, r.lon, r.lat, r.seen = nil, nil, idIndex{}, nil, nil, nil, nil
+	r.ways, r.ref, r.ids, r.count, r.lon, r.lat, r.seen = nil, nil, idIndex{}, nil, nil, nil, nil
 	g, err := b.Build()
 	if errors.Is(err, graph.ErrEmpty) {
 		return nil, fmt.Errorf("no routable road in the extract (%d road ways kept by the profile's classes %s, %d skipped): %w",
