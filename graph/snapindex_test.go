@@ -10,31 +10,7 @@ import (
 // 65,536 threshold) and checks it equals a sequential scan: every cell
 // holds the same pieces in segment order.
 func TestSnapIndexParallelSame(t *testing.T) {
-	b := NewBuilder()
-	const n = 201
-	key := func(i, j int) int64 { return int64(i*n + j + 1) }
-	pt := func(i, j int) Point { return Point{Lon: 114 + float64(i)*0.001, Lat: 35 + float64(j)*0.001} }
-	for i := range n {
-		for j := range n {
-			if i+1 < n {
-				mid := Point{Lon: (pt(i, j).Lon + pt(i+1, j).Lon) / 2, Lat: pt(i, j).Lat + 0.0002}
-				if err := b.Add(Piece{WayID: 1, Class: Residential, FromKey: key(i, j), ToKey: key(i+1, j),
-					Coords: []Point{pt(i, j), mid, pt(i+1, j)}, SpeedFwd: 30, SpeedBwd: 30}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if j+1 < n {
-				if err := b.Add(Piece{WayID: 2, Class: Residential, FromKey: key(i, j), ToKey: key(i, j+1),
-					Coords: []Point{pt(i, j), pt(i, j+1)}, SpeedFwd: 30, SpeedBwd: 30}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	g, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := gridGraph(t, 201)
 	if len(g.Segments) < 1<<16 {
 		t.Fatalf("got %d segments, want at least %d for the parallel path", len(g.Segments), 1<<16)
 	}
