@@ -110,6 +110,16 @@ one) and --dijkstra-rows rows of it with plain Dijkstra (the full matrix time
 extrapolated). Wall clock and process CPU time (getrusage) for each.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			switch {
+			case opt.Points < 1 || opt.Points > 100000:
+				return usagef("bench graph: --points %d out of range (1..100000)", opt.Points)
+			case opt.DijkstraRows < 1 || opt.DijkstraRows > opt.Points:
+				return usagef("bench graph: --dijkstra-rows %d out of range (1..%d, the --points)", opt.DijkstraRows, opt.Points)
+			case opt.Searches < 1 || opt.Searches > 1000:
+				return usagef("bench graph: --searches %d out of range (1..1000)", opt.Searches)
+			case opt.LimitMinutes < 1 || opt.LimitMinutes > 24*60:
+				return usagef("bench graph: --limit %d minutes out of range (1..1440)", opt.LimitMinutes)
+			}
 			t0, c0 := time.Now(), cpuNow()
 			g, err := loadGraph(e, args[0], osm.DefaultProfile(), false)
 			if err != nil {
