@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -89,6 +91,30 @@ func (b *Builder) node(key int64, p Point) int32 {
 	return i
 }
 
+// Grow reserves room for about nodes more nodes, segments more segments
+// and shape more shape points, so that a builder fed a large extract
+// allocates its slices and key map once instead of doubling them (a
+// capacity hint: more can still be added).
+func (b *Builder) Grow(nodes, segments, shape int) {
+	g := b.g
+	if nodes > 0 {
+		g.NodeID = slices.Grow(g.NodeID, nodes)
+		g.NodeLon = slices.Grow(g.NodeLon, nodes)
+		g.NodeLat = slices.Grow(g.NodeLat, nodes)
+		if len(b.nodeIdx) == 0 {
+			b.nodeIdx = make(map[int64]int32, nodes)
+		}
+	}
+	if segments > 0 {
+		g.Segments = slices.Grow(g.Segments, segments)
+		b.ranges = slices.Grow(b.ranges, segments)
+	}
+	if shape > 0 {
+		g.ShapeLon = slices.Grow(g.ShapeLon, shape)
+		g.ShapeLat = slices.Grow(g.ShapeLat, shape)
+	}
+}
+
 // NodeIndex returns the node of a key added so far.
 func (b *Builder) NodeIndex(key int64) (int32, bool) {
 	i, ok := b.nodeIdx[key]
@@ -159,6 +185,7 @@ func (b *Builder) Add(p Piece) error {
 // Build finishes the graph: arcs in CSR form, reverse arcs, components.
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
+	b.nodeIdx, b.strIdx = nil, nil // not needed by Build: free them first
 	b.compactShapes()
 	g := b.g
 	b.g = nil
@@ -223,10 +250,18 @@ func (g *Graph) finish() {
 	for a, s := range g.Out.Seg {
 		g.SegArc[s] = int32(a) // s = seg<<1|dir, the same layout as SegArc
 	}
+	// The components read only Out's offsets and heads: they run beside
+	// the reverse adjacency and the packed words (another core at load).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.components()
+	}()
 	g.In = reverse(g.Out, len(g.NodeLon))
 	g.Out.pack()
 	g.In.pack()
-	g.components()
+	wg.Wait()
 	g.snap = nil
 }
 

@@ -895,16 +895,16 @@ func DecodeCH(r io.Reader, g *Graph) (*CH, error) {
 	body := 4 * (nodes + 2*(nodes+1) + 2*nup + 2*ndown + 1)
 	d = &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(body)), 1<<16), crc: crc32.NewIEEE()}
 	c := &CH{arcs: arcs, sum: sum}
-	i32 := func() int32 { return int32(d.u32()) }
-	c.Rank = readN(d, nodes, i32)
+	c.Rank = readArray(d, nodes, 4, convI32)
 	for _, x := range []struct {
 		a *CHArcs
 		m uint64
 	}{{&c.Up, nup}, {&c.Down, ndown}} {
-		x.a.First = readN(d, nodes+1, d.u32)
-		x.a.Head = readN(d, x.m, i32)
-		x.a.Weight = readN(d, x.m, d.u32)
+		x.a.First = readArray(d, nodes+1, 4, convU32)
+		x.a.Head = readArray(d, x.m, 4, convI32)
+		x.a.Weight = readArray(d, x.m, 4, convU32)
 	}
+	d.block = nil
 	d.check("hierarchy body")
 	if d.err != nil {
 		return nil, d.err

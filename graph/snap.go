@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 )
 
@@ -91,42 +92,95 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	ix := &snapIndex{minLon: lo.Lon, minLat: lo.Lat, cell: cell}
 	ix.w = int((hi.Lon-lo.Lon)/cell) + 1
 	ix.h = int((hi.Lat-lo.Lat)/cell) + 1
-	counts := make([]uint32, ix.w*ix.h+1)
-	var pts []Point
-	visit := func(fn func(c int, s int32, k uint32)) {
-		for s := range g.Segments {
-			pts = g.Shape(pts[:0], int32(s))
-			for k := 0; k+1 < len(pts); k++ {
-				x0, y0 := ix.cellOf(pts[k])
-				x1, y1 := ix.cellOf(pts[k+1])
-				if x0 > x1 {
-					x0, x1 = x1, x0
-				}
-				if y0 > y1 {
-					y0, y1 = y1, y0
-				}
-				for y := y0; y <= y1; y++ {
-					for x := x0; x <= x1; x++ {
-						fn(y*ix.w+x, int32(s), uint32(k))
+	// Parts of the segment range are scanned in parallel, each counting
+	// into its own array; a part's entries in a cell go after those of
+	// the parts before it, so the index is the same as a sequential scan
+	// (pieces in segment order within each cell).
+	cells := ix.w * ix.h
+	parts := 1
+	if len(g.Segments) >= 1<<16 {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	bounds := make([]int, parts+1)
+	for p := range bounds {
+		bounds[p] = len(g.Segments) * p / parts
+	}
+	counts := make([][]uint32, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		counts[p] = make([]uint32, cells)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix.scan(g, bounds[p], bounds[p+1], counts[p], nil)
+		}()
+	}
+	wg.Wait()
+	first := make([]uint32, cells+1)
+	for c := range cells {
+		at := first[c]
+		for p := range parts {
+			n := counts[p][c]
+			counts[p][c] = at // now the next free slot of part p in cell c
+			at += n
+		}
+		first[c+1] = at
+	}
+	ix.first = first
+	ix.seg = make([]int32, first[cells])
+	ix.piece = make([]uint32, len(ix.seg))
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix.scan(g, bounds[p], bounds[p+1], nil, counts[p])
+		}()
+	}
+	wg.Wait()
+	return ix
+}
+
+// scan visits every piece of segments s0..s1-1 (shape point k to k+1) and
+// the cells its bounding box covers: with next == nil it counts them in
+// counts[cell], else it files the piece at next[cell]. One loop over the
+// flat node and shape arrays, no closure or shape slice per segment.
+func (ix *snapIndex) scan(g *Graph, s0, s1 int, counts, next []uint32) {
+	for s := s0; s < s1; s++ {
+		seg := &g.Segments[s]
+		px, py := ix.cellOf(g.Node(seg.From))
+		k := uint32(0)
+		lo, hi := g.ShapeFirst[s], g.ShapeFirst[s+1]
+		for i := lo; i <= hi; i++ {
+			var p Point
+			if i < hi {
+				p = Point{fromE7(g.ShapeLon[i]), fromE7(g.ShapeLat[i])}
+			} else {
+				p = g.Node(seg.To)
+			}
+			cx, cy := ix.cellOf(p)
+			x0, x1, y0, y1 := px, cx, py, cy
+			if x0 > x1 {
+				x0, x1 = x1, x0
+			}
+			if y0 > y1 {
+				y0, y1 = y1, y0
+			}
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					c := y*ix.w + x
+					if next == nil {
+						counts[c]++
+					} else {
+						ix.seg[next[c]] = int32(s)
+						ix.piece[next[c]] = k
+						next[c]++
 					}
 				}
 			}
+			px, py = cx, cy
+			k++
 		}
 	}
-	visit(func(c int, _ int32, _ uint32) { counts[c+1]++ })
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
-	}
-	ix.first = counts
-	ix.seg = make([]int32, counts[len(counts)-1])
-	ix.piece = make([]uint32, len(ix.seg))
-	next := append([]uint32(nil), counts[:len(counts)-1]...)
-	visit(func(c int, s int32, k uint32) {
-		ix.seg[next[c]] = s
-		ix.piece[next[c]] = k
-		next[c]++
-	})
-	return ix
 }
 
 func (ix *snapIndex) cellOf(p Point) (int, int) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
@@ -140,7 +139,7 @@ func loadGraph(e *env, path string, prof osm.Profile, profileSet bool) (*graph.G
 		return nil, err
 	}
 	defer f.Close()
-	g, err := graph.Decode(bufio.NewReaderSize(f, 1<<20))
+	g, err := graph.DecodeFile(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

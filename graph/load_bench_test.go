@@ -1,0 +1,66 @@
+package graph
+
+import (
+	"bytes"
+	"testing"
+)
+
+// gridGraph builds an n x n grid of two-way residential roads, each
+// horizontal one with an inner shape point.
+func gridGraph(tb testing.TB, n int) *Graph {
+	tb.Helper()
+	b := NewBuilder()
+	key := func(i, j int) int64 { return int64(i*n + j + 1) }
+	pt := func(i, j int) Point { return Point{Lon: 114 + float64(i)*0.001, Lat: 35 + float64(j)*0.001} }
+	for i := range n {
+		for j := range n {
+			if i+1 < n {
+				mid := Point{Lon: (pt(i, j).Lon + pt(i+1, j).Lon) / 2, Lat: pt(i, j).Lat + 0.0002}
+				if err := b.Add(Piece{WayID: 1, Class: Residential, FromKey: key(i, j), ToKey: key(i+1, j),
+					Coords: []Point{pt(i, j), mid, pt(i+1, j)}, SpeedFwd: 30, SpeedBwd: 30}); err != nil {
+					tb.Fatal(err)
+				}
+			}
+			if j+1 < n {
+				if err := b.Add(Piece{WayID: 2, Class: Residential, FromKey: key(i, j), ToKey: key(i, j+1),
+					Coords: []Point{pt(i, j), pt(i, j+1)}, SpeedFwd: 30, SpeedBwd: 30}); err != nil {
+					tb.Fatal(err)
+				}
+			}
+		}
+	}
+	g, err := b.Build()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
+// BenchmarkDecode reads a 250,000-node grid graph file (block reads, CSR
+// derivation, components); the load the issue asks to keep fast.
+func BenchmarkDecode(b *testing.B) {
+	g := gridGraph(b, 500)
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		h, err := Decode(bytes.NewReader(buf.Bytes()))
+		if err != nil || h.NumNodes() != g.NumNodes() {
+			b.Fatalf("got %v, %d nodes; want nil, %d", err, h.NumNodes(), g.NumNodes())
+		}
+	}
+}
+
+// BenchmarkSnapIndex builds the snapping index of the same grid.
+func BenchmarkSnapIndex(b *testing.B) {
+	g := gridGraph(b, 500)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ix := buildSnapIndex(g); len(ix.seg) == 0 {
+			b.Fatal("got an empty index")
+		}
+	}
+}
