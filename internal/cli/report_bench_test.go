@@ -2,7 +2,6 @@ package cli
 
 import (
 	"io"
-	"syscall"
 	"testing"
 	"time"
 
@@ -10,13 +9,6 @@ import (
 	"github.com/fastroad/fastroad/study"
 )
 
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkReportDemo measures report generation for the demo study
 // (demo/study.yaml, Delaware, five alternatives): the PNG maps (27: the
