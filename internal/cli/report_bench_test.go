@@ -9,7 +9,6 @@ import (
 	"github.com/fastroad/fastroad/study"
 )
 
-
 // BenchmarkReportDemo measures report generation for the demo study
 // (demo/study.yaml, Delaware, five alternatives): the PNG maps (27: the
 // isochrones of every network, the differences, one map per change),
