@@ -154,11 +154,11 @@ func TestBadParams(t *testing.T) {
 
 // TestAnswers: the isochrone is the GeoJSON the isochrone command writes
 // with residents per band (hand-worked in study.TestQueryIsochrone: 1000
-// within 5 min, 1500 within 10), the difference has both networks' bands
+// within 7 min, 1500 within 12), the difference has both networks' bands
 // and the gains, the tables come as JSON and CSV.
 func TestAnswers(t *testing.T) {
 	s := testServer(t, Limits{})
-	code, body, hdr := get(t, s, "/api/isochrone?lon=116.0&lat=36.0&minutes=5,10")
+	code, body, hdr := get(t, s, "/api/isochrone?lon=116.0&lat=36.0&minutes=7,12")
 	if code != 200 || hdr.Get("Content-Type") != "application/geo+json" {
 		t.Fatalf("isochrone: %d %s", code, body)
 	}
@@ -182,7 +182,7 @@ func TestAnswers(t *testing.T) {
 		t.Errorf("band 0: no towns (Testville lies inside)")
 	}
 
-	code, body, _ = get(t, s, "/api/diff?lon=116.0&lat=36.0&minutes=5,10&alternative=faster")
+	code, body, _ = get(t, s, "/api/diff?lon=116.0&lat=36.0&minutes=7,12&alternative=faster")
 	if code != 200 {
 		t.Fatalf("diff: %d %s", code, body)
 	}
@@ -200,7 +200,7 @@ func TestAnswers(t *testing.T) {
 		t.Errorf("diff layers %v: want 2 base, 2 alternative, 3 gain", layers)
 	}
 
-	code, body, _ = get(t, s, "/api/population?lon=116.0&lat=36.0&minutes=5,10&alternative=faster")
+	code, body, _ = get(t, s, "/api/population?lon=116.0&lat=36.0&minutes=7,12&alternative=faster")
 	if code != 200 || !strings.Contains(body, `"residents":[1500,1500]`) {
 		t.Errorf("population: %d %s: want residents [1500,1500]", code, body)
 	}
