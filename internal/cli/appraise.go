@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -14,7 +13,6 @@ import (
 	"github.com/fastroad/fastroad/appraisal"
 	"github.com/fastroad/fastroad/crs"
 	"github.com/fastroad/fastroad/internal/membudget"
-	"github.com/fastroad/fastroad/internal/outfile"
 	"github.com/fastroad/fastroad/population"
 	"github.com/fastroad/fastroad/study"
 )
@@ -201,34 +199,21 @@ Output is byte-identical on rerun; OUTDIR rules as for compare.`,
 }
 
 func runAppraise(e *env, studyPath, out, font string, noMaps bool) error {
-	t0 := time.Now()
-	logf := func(format string, args ...any) {
-		fmt.Fprintf(e.stderr, "[%5.1fs] %s\n", time.Since(t0).Seconds(), fmt.Sprintf(format, args...))
-	}
-	st, err := loadStudy(studyPath)
-	if err != nil {
-		return err
-	}
-	if st.appraisal == nil {
-		return usagef("appraise: study %s has no appraisal: key (see docs/appraise-wire.md)", studyPath)
-	}
-	inputs := st.inputFiles()
+	var extra []string
 	if font != "" {
-		inputs = append(inputs, font)
+		extra = append(extra, font)
 	}
-	folder, err := outfile.Begin(out, outfile.FolderOptions{Inputs: inputs})
-	if err != nil {
-		return usageError{err}
-	}
-	defer folder.Abort()
-	s, err := st.prepare(e)
-	if err != nil {
-		if s != nil {
-			s.WriteCheck(e.stderr)
+	r, err := startStudyRun(e, studyPath, out, extra, func(st *studyFile) error {
+		if st.appraisal == nil {
+			return usagef("appraise: study %s has no appraisal: key (see docs/appraise-wire.md)", studyPath)
 		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	logf("base network: %d nodes, %d segments; applied %d alternatives", s.Base.Graph.NumNodes(), len(s.Base.Graph.Segments), len(s.Results))
+	defer r.folder.Abort()
+	s, logf := r.s, r.logf
 	opt := study.AppraiseOptions{NoMaps: noMaps, Log: logf}
 	need, what := s.EstimateAppraisalMemory(0)
 	if err := membudget.Check(need, e.maxMemory, "appraise ("+what+")", "--max-memory"); err != nil {
@@ -246,28 +231,16 @@ func runAppraise(e *env, studyPath, out, font string, noMaps bool) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range a.Files {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
-		if err := folder.Write(f.Name, f.Write); err != nil {
-			return err
-		}
-	}
-	if err := e.checkpoint("write"); err != nil {
+	if err := r.write(e, out, a.Files); err != nil {
 		return err
 	}
-	if err := folder.Commit(); err != nil {
-		return err
-	}
-	logf("wrote %s (%d files)", out, len(a.Files))
-	for _, r := range a.Result.Alternatives {
-		in := r.Indicators
+	for _, alt := range a.Result.Alternatives {
+		in := alt.Indicators
 		eirr := "none"
 		if in.EIRROK {
 			eirr = fmt.Sprintf("%.1f%%", in.EIRR*100)
 		}
-		fmt.Fprintf(e.stdout, "%-28s ENPV %12.1f M CNY  EBCR %6.2f  EIRR %s\n", r.Name, in.ENPV/1e6, in.EBCR, eirr)
+		fmt.Fprintf(e.stdout, "%-28s ENPV %12.1f M CNY  EBCR %6.2f  EIRR %s\n", alt.Name, in.ENPV/1e6, in.EBCR, eirr)
 	}
 	return nil
 }

@@ -3,12 +3,10 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fastroad/fastroad/internal/membudget"
-	"github.com/fastroad/fastroad/internal/outfile"
 	"github.com/fastroad/fastroad/study"
 )
 
@@ -94,28 +92,12 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps b
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
-	logf := func(format string, args ...any) {
-		fmt.Fprintf(e.stderr, "[%5.1fs] %s\n", time.Since(t0).Seconds(), fmt.Sprintf(format, args...))
-	}
-	st, err := loadStudy(studyPath)
+	r, err := startStudyRun(e, studyPath, out, nil, nil)
 	if err != nil {
 		return err
 	}
-	// Refuse a folder fastroad did not write before any work.
-	folder, err := outfile.Begin(out, outfile.FolderOptions{Inputs: st.inputFiles()})
-	if err != nil {
-		return usageError{err}
-	}
-	defer folder.Abort()
-	s, err := st.prepare(e)
-	if err != nil {
-		if s != nil {
-			s.WriteCheck(e.stderr)
-		}
-		return err
-	}
-	logf("base network: %d nodes, %d segments; applied %d alternatives", s.Base.Graph.NumNodes(), len(s.Base.Graph.Segments), len(s.Results))
+	defer r.folder.Abort()
+	st, s, logf := r.file, r.s, r.logf
 	opt := study.Options{Fill: iso.options(0), NoMaps: noMaps, Log: logf, Lang: lang}
 	opt.Fill.MaxSeconds = 0
 	if !accessSet {
@@ -155,21 +137,9 @@ func runCompare(e *env, studyPath, out string, iso isoFlags, accessSet, noMaps b
 	if keep != nil {
 		files = slices.DeleteFunc(files, func(f study.File) bool { return !keep(f.Name) })
 	}
-	for _, f := range files {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
-		if err := folder.Write(f.Name, f.Write); err != nil {
-			return err
-		}
-	}
-	if err := e.checkpoint("write"); err != nil {
+	if err := r.write(e, out, files); err != nil {
 		return err
 	}
-	if err := folder.Commit(); err != nil {
-		return err
-	}
-	logf("wrote %s (%d files)", out, len(files))
 	for _, a := range c.Alts {
 		fmt.Fprintf(e.stdout, "%-28s rank %d\n", a.Name, c.Ranks[a.Name])
 	}
