@@ -83,6 +83,34 @@ func (s *Study) Region() []string {
 	return out
 }
 
+// regionCounties keeps only the study region's counties as groups (a
+// neighbour's sliver holds nobody once the region is clipped): zone
+// indices are renumbered in place, others become -1.
+func (s *Study) regionCounties(zone []int16, names []string) ([]int16, []string) {
+	region := s.Region()
+	if len(region) == 0 {
+		return zone, names
+	}
+	keep := make([]int16, len(names))
+	var kept []string
+	for i, n := range names {
+		keep[i] = -1
+		for _, r := range region {
+			if strings.EqualFold(n, r) {
+				keep[i] = int16(len(kept))
+				kept = append(kept, n)
+				break
+			}
+		}
+	}
+	for k, z := range zone {
+		if z >= 0 {
+			zone[k] = keep[z]
+		}
+	}
+	return zone, kept
+}
+
 // LeftOut is the residents the surface held outside the study region,
 // removed (call after Surface).
 func (s *Study) LeftOut() float64 { return s.leftOut }
@@ -211,28 +239,7 @@ func (s *Study) People(grid *isochrone.Grid) (*report.People, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Only the study region's counties are groups (a neighbour's
-		// sliver holds nobody once the region is clipped).
-		if region := s.Region(); len(region) > 0 {
-			keepIdx := make([]int16, len(names))
-			var kept []string
-			for i, n := range names {
-				keepIdx[i] = -1
-				for _, r := range region {
-					if strings.EqualFold(n, r) {
-						keepIdx[i] = int16(len(kept))
-						kept = append(kept, n)
-						break
-					}
-				}
-			}
-			for k, z := range zone {
-				if z >= 0 {
-					zone[k] = keepIdx[z]
-				}
-			}
-			names = kept
-		}
+		zone, names = s.regionCounties(zone, names)
 		if len(names) > 0 {
 			p.County, p.Counties = zone, names
 		}

@@ -128,10 +128,11 @@ func (q *Query) indexPeople() error {
 		if err != nil {
 			return err
 		}
-		zone = z
+		var names []string
 		for _, c := range cs {
-			q.counties = append(q.counties, c.Name)
+			names = append(names, c.Name)
 		}
+		zone, q.counties = s.regionCounties(z, names)
 	}
 	for j := 0; j < surf.H; j++ {
 		for i := 0; i < surf.W; i++ {
