@@ -17,3 +17,11 @@ func (o Options) Validate() error {
 	}
 	return nil
 }
+
+// MinExpresswayKmOrDefault is MinExpresswayKm, or the default when 0.
+func (o Options) MinExpresswayKmOrDefault() float64 {
+	if o.MinExpresswayKm > 0 {
+		return o.MinExpresswayKm
+	}
+	return DefaultOptions().MinExpresswayKm
+}

@@ -105,7 +105,9 @@ func BuildReport(in ReportInput) (Page, []string, error) {
 			return Page{}, b.warns, err
 		}
 	}
-	if in.Lang == i18n.ZH && len(in.Meta.Method) > 0 {
+	if in.Lang == i18n.ZH && len(in.Meta.MethodZH) > 0 {
+		b.sections = append(b.sections, Section{ID: "method", Title: b.t("section_method"), Paragraphs: in.Meta.MethodZH})
+	} else if in.Lang == i18n.ZH && len(in.Meta.Method) > 0 {
 		b.sections = append(b.sections, Section{ID: "method", Title: b.t("section_method"), Paragraphs: []string{b.t("method_in_english")}})
 	} else if len(in.Meta.Method) > 0 {
 		b.sections = append(b.sections, Section{ID: "method", Title: b.t("section_method"), Paragraphs: in.Meta.Method})

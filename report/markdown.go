@@ -20,6 +20,7 @@ type Study struct {
 	Minutes           []float64
 	Files             []string // outputs, for the list at the end
 	Method            []string // notes on method and assumptions
+	MethodZH          []string // the same in Chinese
 	People            *People  // residents on the grid; nil without a surface
 	Limit             float64  // minutes the grids are filled to
 	// Appraisal is the benefit appraisal; nil when the study has none.

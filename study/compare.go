@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -322,19 +323,28 @@ func (c *Comparison) meta(opt Options, fill isochrone.FillOptions) report.Study 
 	meta := report.Study{
 		Name: spec.Name, Description: spec.Description, Source: s.Base.Graph.Meta.SourceName,
 		Profile: profileText(s.ProfileName, s), Rank: spec.Rank, Targets: c.Eval.Targets, Minutes: spec.Isochrones.Minutes,
-		Method: []string{
-			"Travel times are shortest car times on the OSM road network with the profile's class speeds; no turn costs, signals or congestion.",
-			"Towns are OSM place=city/town nodes (and county admin centres), changed by the planner's file; each is placed on the nearest ordinary road (not an expressway).",
-			"Entrances are detected per network: points where ordinary roads enter the controlled-access network through on-ramps, one per interchange.",
-			fmt.Sprintf("Isochrones: %g m grid cells; land reached from roads at %g km/h up to %g m; motorway mainline and ramps give no access to the land beside them. Grids are filled up to %g minutes, whatever bands are drawn, so differences count every cell reached in either network.", f.CellMetres, f.AccessKmh, f.AccessMetres, c.Eval.Limit),
-			"Control lines: purple (heritage) and blue (water) are hard conflicts (length inside and crossings: a bridge, a tunnel or a new alignment); green is area taken at the study's road width; red is the share of an alignment inside road reservations. Drawn red on the maps where a road enters purple or blue lines.",
-			"Town population figures are the towns' own (OSM population tags or the planner's file); residents come from the population surface (below); land area is from the isochrone polygons.",
-		},
 	}
-	meta.Method = append(meta.Method, s.Controls.Sources()...)
+	meta.Method = s.methodNotes(i18n.EN, c, f)
+	meta.MethodZH = s.methodNotes(i18n.ZH, c, f)
 	meta.People, meta.Limit = c.People, c.Eval.Limit
-	meta.Method = append(meta.Method, s.populationMethod(c.People)...)
 	return meta
+}
+
+// methodNotes are the report's notes on method and assumptions, in a
+// language: speeds, places, entrances, grids, control lines and their
+// sources, and where the residents came from.
+func (s *Study) methodNotes(lang i18n.Lang, c *Comparison, f isochrone.FillOptions) []string {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	out := []string{
+		i18n.T(lang, "method_times"),
+		i18n.T(lang, "method_towns"),
+		i18n.T(lang, "method_entrances", g(s.opt.MinExpresswayKmOrDefault())),
+		i18n.T(lang, "method_isochrones", g(f.CellMetres), g(f.AccessKmh), g(f.AccessMetres), g(c.Eval.Limit)),
+		i18n.T(lang, "method_controls"),
+		i18n.T(lang, "method_town_figures"),
+	}
+	out = append(out, s.Controls.SourcesIn(lang)...)
+	return append(out, s.populationMethod(lang, c.People)...)
 }
 
 // studyLang is the maps' and report's language: the study's lang key, else

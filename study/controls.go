@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fastroad/fastroad/controllines"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/report"
@@ -16,7 +17,10 @@ import (
 type Controls struct {
 	ix      *controllines.Index
 	checked [controllines.NumKinds]string // source per kind, "" when not checked
-	width   float64
+	// file and osm name the source per kind for SourcesIn: the planner's
+	// file name, or the OSM tags the layer was derived from.
+	file, osm [controllines.NumKinds]string
+	width     float64
 }
 
 // ControlInputs are the control lines a study checks against: the
@@ -58,6 +62,7 @@ func NewControls(in ControlInputs, width float64) *Controls {
 			name = in.Files[i]
 		}
 		c.checked[l.Kind] = "planner's file " + name
+		c.file[l.Kind] = name
 	}
 	if in.Derived != nil {
 		for _, k := range []controllines.Kind{controllines.Purple, controllines.Blue, controllines.Green} {
@@ -67,6 +72,7 @@ func NewControls(in ControlInputs, width float64) *Controls {
 			if l, ok := in.Derived.Layers[k]; ok {
 				layers = append(layers, l)
 				c.checked[k] = "derived from OpenStreetMap (" + l.Source + ")"
+				c.osm[k] = l.Source
 			}
 		}
 	}
@@ -208,6 +214,22 @@ func (c *Controls) Fields(checks []EditCheck) report.Row {
 		{Key: "red_share", Value: share},
 		{Key: "edits_with_hard_conflicts", Value: conflicts},
 	}
+}
+
+// SourcesIn lists what each kind was checked against, in a language.
+func (c *Controls) SourcesIn(lang i18n.Lang) []string {
+	var out []string
+	for k := controllines.Kind(0); k < controllines.NumKinds; k++ {
+		src := i18n.T(lang, "method_control_none")
+		switch {
+		case c.file[k] != "":
+			src = i18n.T(lang, "method_control_file", c.file[k])
+		case c.osm[k] != "":
+			src = i18n.T(lang, "method_control_osm", c.osm[k])
+		}
+		out = append(out, i18n.T(lang, "method_control_source", k.String(), k.Chinese(), src))
+	}
+	return out
 }
 
 // Sources lists what each kind was checked against.

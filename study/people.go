@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/population"
@@ -315,49 +317,51 @@ func countyTotals(p *report.People) []report.Row {
 // populationMethod says, for the report's method notes, where the
 // residents came from: every source with its total, what it placed, what
 // was left out, and the rules used.
-func (s *Study) populationMethod(p *report.People) []string {
+func (s *Study) populationMethod(lang i18n.Lang, p *report.People) []string {
 	if p == nil {
-		return []string{"Residents: no population surface (no source given and no extract read)."}
+		return []string{i18n.T(lang, "method_pop_none")}
 	}
 	surf, _ := s.Surface()
 	cell := s.Spec.PopulationCellM
 	if cell == 0 {
 		cell = DefaultPopulationCellM
 	}
-	out := []string{fmt.Sprintf("Residents: a population surface of %g m cells, resampled onto the travel-time grid with totals conserved; sources in order, the first covering an area wins there.", cell)}
+	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
+	out := []string{i18n.T(lang, "method_pop_surface", strconv.FormatFloat(cell, 'g', -1, 64))}
 	for _, r := range surf.Sources {
-		line := fmt.Sprintf("Population source %s (%s): %.0f residents, %.0f placed", r.Name, r.Kind, r.Total, r.Placed)
+		extra := ""
 		if r.Outside > 0 {
-			line += fmt.Sprintf(", %.0f outside the region (%d items)", r.Outside, r.OutsideCount)
+			extra += i18n.T(lang, "method_pop_outside", num(r.Outside), strconv.Itoa(r.OutsideCount))
 		}
 		if r.Covered > 0 {
-			line += fmt.Sprintf(", %.0f in area an earlier source covers", r.Covered)
+			extra += i18n.T(lang, "method_pop_covered", num(r.Covered))
 		}
 		if r.Estimate {
-			line += "; part of it are per-class estimates where no total exists"
+			extra += i18n.T(lang, "method_pop_estimate")
 		}
 		var areas []string
 		for _, a := range r.Areas {
 			if a.Note != "" {
-				areas = append(areas, fmt.Sprintf("%s %.0f (%s)", a.Name, a.Total, a.Note))
+				areas = append(areas, fmt.Sprintf("%s %s (%s)", a.Name, num(a.Total), a.Note))
 			}
 		}
 		if len(areas) > 0 && len(areas) <= 12 {
-			line += "; " + strings.Join(areas, "; ")
+			extra += "; " + strings.Join(areas, "; ")
 		}
-		out = append(out, line+".")
+		out = append(out, i18n.T(lang, "method_pop_source", r.Name, r.Kind, num(r.Total), num(r.Placed), extra))
 		for _, w := range r.Warnings {
-			out = append(out, "Population source "+r.Name+": "+w)
+			out = append(out, r.Name+": "+w)
 		}
 	}
 	for _, n := range s.popNotes {
-		out = append(out, "Population: "+n+".")
+		out = append(out, i18n.T(lang, "method_pop_planner", n.name, strconv.Itoa(n.pop), strings.Join(n.places, ", ")))
 	}
 	if region := s.Region(); len(region) > 0 {
-		out = append(out, fmt.Sprintf("Study region: the counties %s; %.0f residents the surface holds outside them (estimates for neighbouring areas the extract covers) are left out.", strings.Join(region, ", "), p.LeftOut))
+		out = append(out, i18n.T(lang, "method_pop_region", strings.Join(region, ", "), num(p.LeftOut)))
 	}
-	out = append(out, fmt.Sprintf("Urban residents live in cells inside a place=city or town area, in residential land within %g km of a city (%g km of a town) node, or within %g km of a city (%g km of a town) node; all others are rural. Counties are the extract's admin_level %d boundaries; a cell belongs to the county holding its centre.",
-		population.UrbanReachKm["city"], population.UrbanReachKm["town"], population.UrbanCoreKm["city"], population.UrbanCoreKm["town"], max(s.Spec.PopulationAdminLevel, population.DefaultAdminLevel)))
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	out = append(out, i18n.T(lang, "method_pop_urban", g(population.UrbanReachKm["city"]), g(population.UrbanReachKm["town"]),
+		g(population.UrbanCoreKm["city"]), g(population.UrbanCoreKm["town"]), strconv.Itoa(max(s.Spec.PopulationAdminLevel, population.DefaultAdminLevel))))
 	return out
 }
 
@@ -400,19 +404,26 @@ func graphBytes(g *graph.Graph) int64 { return int64(g.NumArcs()) * 85 }
 
 // withPlannerPopulations gives the settlements the populations of the
 // planner's towns: each planner's town with a population replaces the OSM
-// places of the same name (a whole word of it: "City of Seaford" for
-// Seaford) within 3 km of its point (anywhere without a point), keeping one
+// places of the same name ("City of Seaford" for Seaford, not "Seaford
+// Heights": see sameTownName) within 3 km of its point (anywhere without a point), keeping one
 // (an area if there is one) with the planner's figure and dropping the
 // others, so that a town mapped twice (a node and an area) does not weigh
 // twice, and a small US "city" does not weigh as the 100,000 residents the
 // class default assumes. It returns a copy and one note per town.
-func withPlannerPopulations(set *population.Settlements, plan *places.Plan) (*population.Settlements, []string) {
+// plannerPop is what a planner's population changed in the settlements.
+type plannerPop struct {
+	name   string
+	pop    int
+	places []string
+}
+
+func withPlannerPopulations(set *population.Settlements, plan *places.Plan) (*population.Settlements, []plannerPop) {
 	if set == nil || plan == nil {
 		return set, nil
 	}
 	out := *set
 	out.Places = slices.Clone(set.Places)
-	var notes []string
+	var notes []plannerPop
 	for _, e := range plan.Edits {
 		if e.Population < 0 || e.Op == places.OpRemove || (e.Kind != "" && e.Kind != places.KindTown) || e.Name == "" {
 			continue
@@ -420,7 +431,7 @@ func withPlannerPopulations(set *population.Settlements, plan *places.Plan) (*po
 		var match []int
 		for i := range out.Places {
 			p := &out.Places[i]
-			if !nameHasWord(p.Name, e.Name) && !nameHasWord(p.NameEN, e.Name) && p.NameZH != e.Name {
+			if !sameTownName(p.Name, e.Name) && !sameTownName(p.NameEN, e.Name) && !sameTownName(p.NameZH, e.Name) {
 				continue
 			}
 			if e.HasPoint && graph.Distance(graph.Point{Lon: e.Lon, Lat: e.Lat}, graph.Point{Lon: p.Lon, Lat: p.Lat}) > 3000 {
@@ -456,31 +467,34 @@ func withPlannerPopulations(set *population.Settlements, plan *places.Plan) (*po
 			}
 		}
 		out.Places = kept
-		notes = append(notes, fmt.Sprintf("the planner's population of %s (%d) weighs the OSM places %s as one place", e.Name, e.Population, strings.Join(names, ", ")))
+		notes = append(notes, plannerPop{name: e.Name, pop: e.Population, places: names})
 	}
 	return &out, notes
 }
 
-// nameHasWord reports whether name holds word as whole words, ignoring case
-// ("City of Seaford" holds "Seaford").
-func nameHasWord(name, word string) bool {
-	n, w := strings.ToLower(name), strings.ToLower(strings.TrimSpace(word))
-	if w == "" {
+// sameTownName reports whether an OSM place name names the planner's town:
+// equal ignoring case, or equal once a municipal prefix or suffix is taken
+// away ("City of Seaford", "Dover City", "Town of Milton"); a different
+// place that only shares a word ("Milford Crossroads", "Seaford Heights")
+// is not the town.
+func sameTownName(name, town string) bool {
+	n, t := strings.ToLower(strings.TrimSpace(name)), strings.ToLower(strings.TrimSpace(town))
+	if n == "" || t == "" {
 		return false
 	}
-	for i := 0; ; {
-		j := strings.Index(n[i:], w)
-		if j < 0 {
-			return false
-		}
-		j += i
-		before := j == 0 || !isLetter(n[j-1])
-		after := j+len(w) == len(n) || !isLetter(n[j+len(w)])
-		if before && after {
+	if n == t {
+		return true
+	}
+	for _, p := range []string{"city of ", "town of ", "village of ", "borough of "} {
+		if strings.TrimPrefix(n, p) == t && strings.HasPrefix(n, p) {
 			return true
 		}
-		i = j + 1
 	}
+	for _, suf := range []string{" city", " town", "市", "县", "镇"} {
+		if strings.TrimSuffix(n, suf) == t && strings.HasSuffix(n, suf) {
+			return true
+		}
+	}
+	return false
 }
 
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }

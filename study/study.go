@@ -59,7 +59,7 @@ type Study struct {
 	surf     *population.Surface
 	surfErr  error
 	leftOut  float64  // residents outside the study region, removed
-	popNotes []string // what the planner's populations changed
+	popNotes []plannerPop // what the planner's populations changed
 }
 
 // Prepare applies every alternative to the base network and checks each

@@ -189,8 +189,8 @@ func TestPeopleHandDrawn(t *testing.T) {
 
 // TestPlannerPopulations: a planner's town with a population replaces the
 // OSM places of its name nearby (an area kept, a node dropped) and leaves
-// others alone; "City of Seaford" holds the word Seaford, "Seafordville"
-// does not.
+// others alone: "City of Seaford" is Seaford; "Seafordville" and "Seaford
+// Heights" are other places.
 func TestPlannerPopulations(t *testing.T) {
 	ring := population.Ring{{0, 0}, {0.01, 0}, {0.01, 0.01}, {0, 0.01}, {0, 0}}
 	set := &population.Settlements{Places: []population.SettlementPlace{
@@ -198,6 +198,7 @@ func TestPlannerPopulations(t *testing.T) {
 		{Type: "relation", ID: 2, Kind: "city", Name: "City of Seaford", Lon: 0.005, Lat: 0.005, Area: population.MultiPolygon{{ring}}},
 		{Type: "node", ID: 3, Kind: "village", Name: "Seafordville", Lon: 0.006, Lat: 0.005},
 		{Type: "node", ID: 4, Kind: "town", Name: "Seaford", Lon: 1, Lat: 1}, // 150 km away
+		{Type: "node", ID: 5, Kind: "hamlet", Name: "Seaford Heights", Lon: 0.004, Lat: 0.005},
 	}}
 	plan := &places.Plan{Edits: []places.Edit{{Op: places.OpAdd, Kind: places.KindTown, ID: "s", Name: "Seaford", Lon: 0.005, Lat: 0.005, HasPoint: true, Population: 7957}}}
 	got, notes := withPlannerPopulations(set, plan)
@@ -208,10 +209,10 @@ func TestPlannerPopulations(t *testing.T) {
 			t.Errorf("City of Seaford: population %d, want 7957", p.Population)
 		}
 	}
-	if fmt.Sprint(ids) != "[2 3 4]" || len(notes) != 1 {
-		t.Errorf("kept %v (notes %v), want [2 3 4]: the node dropped, the far town and Seafordville kept", ids, notes)
+	if fmt.Sprint(ids) != "[2 3 4 5]" || len(notes) != 1 {
+		t.Errorf("kept %v (notes %v), want [2 3 4 5]: the node dropped, the far town, Seafordville and Seaford Heights kept", ids, notes)
 	}
-	if len(set.Places) != 4 {
+	if len(set.Places) != 5 {
 		t.Error("the input settlements were changed")
 	}
 }
