@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/fastroad/fastroad/controllines"
-	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/graph"
+	"github.com/fastroad/fastroad/i18n"
 	"github.com/fastroad/fastroad/osm"
 	"github.com/fastroad/fastroad/report"
 	"github.com/fastroad/fastroad/scenarios"

@@ -497,4 +497,3 @@ func sameTownName(name, town string) bool {
 	}
 	return false
 }
-

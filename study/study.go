@@ -58,7 +58,7 @@ type Study struct {
 	surfOnce sync.Once
 	surf     *population.Surface
 	surfErr  error
-	leftOut  float64  // residents outside the study region, removed
+	leftOut  float64      // residents outside the study region, removed
 	popNotes []plannerPop // what the planner's populations changed
 }
 
