@@ -54,6 +54,10 @@ type AssignOptions struct {
 	// OD, C the generalized cost per vehicle on Base and on this network.
 	Elasticity float64
 	Base       *Flows
+	// RouteVOT > 0 routes by generalized cost: time at RouteVOT CNY per
+	// vehicle-hour plus VOC per km, as one equivalent time per arc. Times,
+	// lengths and costs reported stay those of the route taken.
+	RouteVOT float64
 }
 
 // ODResult is what one OD's trips met on a network.
@@ -108,6 +112,7 @@ type worker struct {
 	metres  []float64
 	voc     []float64
 	acc     []float64
+	ms      []uint32 // real milliseconds to the destination along the tree
 	flow    []int64
 	seg     []int64
 	seeds   []graph.Seed
@@ -128,6 +133,7 @@ func Assign(n *Network, d *Demand, opt AssignOptions) (*Flows, error) {
 	}
 	g := n.Graph
 	l := locate(n, d.Zones, opt.SnapMaxM)
+	l.cost = costGraph(g, &opt)
 	f := &Flows{Network: n.Name, OD: make([]ODResult, len(d.ODs)), Notes: l.notes}
 	for i := range f.OD {
 		f.OD[i].Node = -1
@@ -137,7 +143,8 @@ func Assign(n *Network, d *Demand, opt AssignOptions) (*Flows, error) {
 	var workers []*worker
 	newW := func() any {
 		w := &worker{
-			s:      graph.NewSearch(g),
+			s:      graph.NewSearch(l.cost),
+			ms:     make([]uint32, g.NumNodes()),
 			stamp:  make([]uint32, g.NumNodes()),
 			metres: make([]float64, g.NumNodes()),
 			voc:    make([]float64, g.NumNodes()),
@@ -179,6 +186,26 @@ func Assign(n *Network, d *Demand, opt AssignOptions) (*Flows, error) {
 	f.Stats.Workers = len(workers)
 	f.Stats.Wall = time.Since(t0)
 	return f, nil
+}
+
+// costGraph is the graph the searches route on: g itself when routes
+// follow time, else g with each segment's speed lowered so that its time
+// equals the generalized cost: t' = t + VOC x km / VOT, i.e.
+// v' = v / (1 + v VOC/VOT) in km/h. Topology is shared, so arc indices and
+// predecessors mean the same in both.
+func costGraph(g *graph.Graph, opt *AssignOptions) *graph.Graph {
+	if !(opt.RouteVOT > 0) {
+		return g
+	}
+	return g.WithEdits(func(_ int32, seg *graph.Segment) {
+		c := opt.VOC[seg.Class] / opt.RouteVOT // hours per km
+		if seg.SpeedFwd > 0 {
+			seg.SpeedFwd = float32(float64(seg.SpeedFwd) / (1 + float64(seg.SpeedFwd)*c))
+		}
+		if seg.SpeedBwd > 0 {
+			seg.SpeedBwd = float32(float64(seg.SpeedBwd) / (1 + float64(seg.SpeedBwd)*c))
+		}
+	})
 }
 
 // parent returns the node after u on its way to the destination, the
@@ -225,6 +252,23 @@ func inboundEnd(g *graph.Graph, s *graph.Search, sn graph.Snap) (int32, uint32, 
 	return node, uint32(best), part
 }
 
+// partMillis is the real time of the piece of an origin's segment driven to
+// its end node v.
+func partMillis(g *graph.Graph, sn graph.Snap, v int32) uint32 {
+	seg := &g.Segments[sn.Seg]
+	if g.OnNode(sn) >= 0 {
+		return 0
+	}
+	if v == seg.To {
+		if w, ok := g.ArcWeight(sn.Seg, false); ok && w != graph.Inf {
+			return uint32(math.Round(float64(w) * (1 - sn.Frac)))
+		}
+	} else if w, ok := g.ArcWeight(sn.Seg, true); ok && w != graph.Inf {
+		return uint32(math.Round(float64(w) * sn.Frac))
+	}
+	return 0
+}
+
 func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []ODResult) {
 	g := l.g
 	gr := &d.Groups[gi]
@@ -263,7 +307,7 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 		sn, ok := l.originSnap(od.Origin)
 		v, ms, part := int32(-1), uint32(graph.Inf), 0.0
 		if ok {
-			v, ms, part = inboundEnd(g, w.s, sn)
+			v, ms, part = inboundEnd(l.cost, w.s, sn)
 		}
 		w.nodes = append(w.nodes, v)
 		w.parts = append(w.parts, part)
@@ -290,12 +334,13 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 		w.flow[u] = 0
 		a := w.s.Pred(u)
 		if a < 0 {
-			w.metres[u], w.voc[u], w.acc[u] = 0, 0, 0
+			w.metres[u], w.voc[u], w.acc[u], w.ms[u] = 0, 0, 0, 0
 			continue
 		}
 		x, _, s := parent(g, a)
 		seg := &g.Segments[s]
 		km := seg.Length / 1000
+		w.ms[u] = w.ms[x] + g.In.Weight[a]
 		w.metres[u] = w.metres[x] + seg.Length
 		w.voc[u] = w.voc[x] + km*opt.VOC[seg.Class]
 		w.acc[u] = w.acc[x] + km*opt.Accident[seg.Class]
@@ -310,6 +355,10 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 		sn, _ := l.originSnap(od.Origin)
 		cls := g.Segments[sn.Seg].Class
 		pkm := w.parts[k] / 1000
+		if l.cost != g {
+			// real time: the tree's, plus the origin's piece at its real speed
+			r.Millis = w.ms[v] + partMillis(g, sn, v)
+		}
 		r.Metres = w.metres[v] + w.parts[k]
 		r.VOC = w.voc[v] + pkm*opt.VOC[cls]
 		r.Accident = w.acc[v] + pkm*opt.Accident[cls]

@@ -179,3 +179,56 @@ func TestAssignNoDestination(t *testing.T) {
 		t.Errorf("got %g vehicles counted, want 0", s[0].Vehicles)
 	}
 }
+
+// TestRouteByGeneralizedCost: from A to the entrance at C there is a long
+// fast road through X (2 x 2.38 km = 4.77 km at 100 km/h: 2.86 min) and a
+// short slow one through B (1.73 km at 30 km/h: 3.46 min). By time the trips
+// take the long road. At 36 CNY per vehicle-hour (0.6 a minute) and 1 CNY
+// per vehicle-km the long road costs 2.86 x 0.6 + 4.77 = 6.49 CNY and the
+// short one 3.46 x 0.6 + 1.73 = 3.81 CNY, so by generalized cost they take
+// the short road; the time reported is that road's real 3.46 min, not the
+// cost-equivalent minutes the search ran on.
+func TestRouteByGeneralizedCost(t *testing.T) {
+	b := graph.NewBuilder()
+	add := func(way int64, name string, from, to int64, speed float64, pts ...graph.Point) {
+		if err := b.Add(graph.Piece{WayID: way, Name: name, Class: graph.Primary, FromKey: from, ToKey: to,
+			Coords: pts, SpeedFwd: speed, SpeedBwd: speed}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(1, "A-B", 1, 2, 30, ptA, ptB)
+	add(2, "B-C", 2, 3, 30, ptB, ptC)
+	add(3, "A-X", 1, 4, 100, ptA, ptX)
+	add(4, "X-C", 4, 3, 100, ptX, ptC)
+	g, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &Network{Name: "two roads", Graph: g, Places: handPlaces()}
+	d, err := BuildDemand(n, handZones()[:1], expresswayOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var voc [graph.NumClasses]float64
+	voc[graph.Primary] = 1
+	for _, c := range []struct {
+		name       string
+		vot        float64
+		road       string
+		minMinutes float64
+	}{{"time", 0, "A-X", 2.8}, {"generalized cost", 36, "A-B", 3.4}} {
+		f, err := Assign(n, d, AssignOptions{VOC: voc, RouteVOT: c.vot})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.AADT(segByName(t, g, c.road)); math.Abs(got-100) > 1e-6 {
+			t.Errorf("%s: %s carries %v vehicles, want all 100", c.name, c.road, got)
+		}
+		if m := float64(f.OD[0].Millis) / 60000; m < c.minMinutes || m > c.minMinutes+0.15 {
+			t.Errorf("%s: trip time %.2f min, want about %.2f (the road's real time)", c.name, m, c.minMinutes+0.06)
+		}
+	}
+	if RouteValueOfTime([]PurposeDemand{{Vehicles: 30, Occupancy: 1.5, ValueOfTime: 20}, {Vehicles: 10, Occupancy: 1, ValueOfTime: 40}}) != 32.5 {
+		t.Error("RouteValueOfTime: want (30 x 30 + 10 x 40) / 40 = 32.5")
+	}
+}

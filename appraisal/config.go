@@ -43,6 +43,10 @@ type Config struct {
 	Growth   Growth             `mapstructure:"growth"`
 	Purposes map[string]Purpose `mapstructure:"purposes"`
 	Elastic  Elastic            `mapstructure:"elastic"`
+	// RouteChoice: "time" (drivers take the quickest route; the default) or
+	// "generalized_cost" (time at the trips' mean value per vehicle-hour
+	// plus operating cost per km: the route the benefits are counted on).
+	RouteChoice string `mapstructure:"route_choice"`
 
 	// VOC is the vehicle operating cost in CNY per vehicle-km by road class
 	// name (graph class names; "default" for classes not listed).
@@ -77,6 +81,12 @@ type GrowthPeriod struct {
 	To   int     `mapstructure:"to"`
 	Rate float64 `mapstructure:"rate"`
 }
+
+// Route choice rules (Config.RouteChoice).
+const (
+	RouteByTime = "time"
+	RouteByCost = "generalized_cost"
+)
 
 // Elastic switches on elastic demand.
 type Elastic struct {
@@ -236,6 +246,9 @@ func (c *Config) Validate() error {
 				return keyErr(k, fmt.Sprintf("%d..%d", p.From, p.To), fmt.Sprintf("no overlap with growth.periods[%d] (%d..%d)", j, q.From, q.To))
 			}
 		}
+	}
+	if c.RouteChoice != "" && c.RouteChoice != RouteByTime && c.RouteChoice != RouteByCost {
+		return fmt.Errorf("appraisal.route_choice: %q: want %s or %s", c.RouteChoice, RouteByTime, RouteByCost)
 	}
 	if c.Elastic.Enabled {
 		if err := checkRange("elastic.elasticity", c.Elastic.Elasticity, -3, 0, "-3..0"); err != nil {

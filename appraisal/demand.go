@@ -125,6 +125,7 @@ type Demand struct {
 // located holds a network's snapped zones and places.
 type located struct {
 	g      *graph.Graph
+	cost   *graph.Graph // the graph searches route on (g, or by generalized cost)
 	zone   []graph.Snap
 	zoneOK []bool
 	place  [numEndKinds][][]graph.Snap // kind -> place -> snapped points

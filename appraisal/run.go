@@ -84,6 +84,10 @@ func RunWith(base Network, alts []Network, zones []Zone, cfg Config, opt RunOpti
 		DiscountRate: cfg.DiscountRate, Demand: d.Purposes, Assumptions: cfg.Assumptions(), Notes: d.Notes}
 	res.Timing.Demand = time.Since(t0)
 	aopt := AssignOptions{Workers: opt.Workers, VOC: classCosts(cfg.VOC), Accident: classCosts(cfg.Accident), SnapMaxM: cfg.SnapMaxM}
+	if cfg.RouteChoice == RouteByCost {
+		aopt.RouteVOT = RouteValueOfTime(d.Purposes)
+		res.Notes = append(res.Notes, fmt.Sprintf("routes chosen by generalized cost: time at %.1f CNY per vehicle-hour (the trips' vehicle-weighted mean) plus operating cost per km", aopt.RouteVOT))
+	}
 	bf, err := Assign(&base, d, aopt)
 	if err != nil {
 		return nil, fmt.Errorf("assign %s: %w", base.Name, err)
@@ -224,4 +228,18 @@ func Totals(d *Demand, f *Flows) []Total {
 		out[i] = Total{Dimension: s.Dimension, Key: s.Key, Vehicles: s.Vehicles, VehKm: -s.VehKm, VehHours: s.VehHours, PersonHours: s.PersonHours}
 	}
 	return out
+}
+
+// RouteValueOfTime is the value of a vehicle-hour routes are chosen by: the
+// purposes' occupancy x value of time, weighted by their vehicles.
+func RouteValueOfTime(ps []PurposeDemand) float64 {
+	var sum, veh float64
+	for _, p := range ps {
+		sum += p.Vehicles * p.Occupancy * p.ValueOfTime
+		veh += p.Vehicles
+	}
+	if veh == 0 {
+		return 0
+	}
+	return sum / veh
 }
