@@ -745,7 +745,7 @@ func FlowMap(g *graph.Graph, f *appraisal.Flows, factor, minAADT float64, extra 
 	}
 	legend := []render.LegendItem{
 		{Color: flowCol, Text: fmt.Sprintf("AADT by width; widest %s veh/day", thousands(top))},
-		{Color: color.RGBA{0x6a, 0x1b, 0x9a, 0xff}, Text: "new or upgraded road"},
+		{Color: editedRoadStyle.Color, Text: "new or upgraded road"},
 	}
 	var labels []render.Label
 	for _, p := range ps.HSR {
