@@ -781,9 +781,7 @@ func (b *builder) appraisal() error {
 			rows = append(rows, []string{a.Key, a.Value, a.Source})
 		}
 		as.Tables = append(as.Tables, Table{Caption: b.t("section_assumptions"), Headers: []string{b.t("col_item"), b.t("col_value"), b.t("col_source")}, Rows: rows})
-		for _, n := range r.Notes {
-			as.Paragraphs = append(as.Paragraphs, n)
-		}
+		as.Paragraphs = append(as.Paragraphs, r.Notes...)
 		b.add(as)
 	}
 	return nil

@@ -1,6 +1,6 @@
 // Package server is `fastroad serve`: one page (Leaflet 1.9.4, vendored
-// with its BSD-2-Clause licence, and the page's own script, embedded with
-// go:embed) and a JSON API over a prepared study (study.Query). It is a
+// with its BSD-2-Clause licence, and the page's own script, both embedded
+// in the binary) and a JSON API over a prepared study (study.Query). It is a
 // thin caller of the study package: the networks are built once by
 // study.Prepare and shared read-only; each query takes a search workspace
 // from the network's pool.
