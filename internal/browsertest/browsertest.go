@@ -220,6 +220,7 @@ func (b *Browser) Load(ctx context.Context, rawURL string, o Options) (*Result, 
 	failedIDs := map[network.RequestID]string{}
 	urls := map[network.RequestID]string{}
 	paused := make(chan *fetch.EventRequestPaused, 256)
+	done := make(chan struct{})
 
 	record := func(list *[]string, s string) {
 		mu.Lock()
@@ -232,7 +233,12 @@ func (b *Browser) Load(ctx context.Context, rawURL string, o Options) (*Result, 
 			select {
 			case paused <- ev:
 			default:
-				go func() { paused <- ev }()
+				go func() { // the listener must not block
+					select {
+					case paused <- ev:
+					case <-done:
+					}
+				}()
 			}
 		case *network.EventRequestWillBeSent:
 			mu.Lock()
@@ -290,7 +296,6 @@ func (b *Browser) Load(ctx context.Context, rawURL string, o Options) (*Result, 
 	}
 	// Answer paused requests: local ones go on, others fail.
 	var wg sync.WaitGroup
-	done := make(chan struct{})
 	wg.Go(func() {
 		for {
 			select {
