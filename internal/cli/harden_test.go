@@ -450,3 +450,28 @@ func TestInputCaps(t *testing.T) {
 		t.Errorf("a folder as control lines: got %v", err)
 	}
 }
+
+// TestBuildLoadLongTag: what build writes, load reads, at the string limit:
+// a name over 1 MiB is cut (at a character boundary) when the graph is
+// built, and matrix then loads the graph file.
+func TestBuildLoadLongTag(t *testing.T) {
+	dir := t.TempDir()
+	name := strings.Repeat("长", 400_000) // 1.2 MB of UTF-8
+	osmXML := `<?xml version='1.0' encoding='UTF-8'?>
+<osm version='0.6' generator='hand'>
+  <node id='1' version='1' lon='116.0' lat='36.0'/>
+  <node id='2' version='1' lon='116.01' lat='36.0'/>
+  <way id='1' version='1'><nd ref='1'/><nd ref='2'/><tag k='highway' v='primary'/><tag k='name' v='` + name + `'/></way>
+</osm>
+`
+	x := writeFile(t, dir, "long.osm", osmXML)
+	g := filepath.Join(dir, "long.graph")
+	if code, _, stderr := run(t, "build", x, "-o", g); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, stderr)
+	}
+	pts := writeFile(t, dir, "p.csv", "id,lon,lat\na,116.001,36\nb,116.009,36\n")
+	code, stdout, stderr := run(t, "matrix", "--graph", g, "--from", pts, "--to", pts)
+	if code != 0 || !strings.Contains(stdout, "a,b,") {
+		t.Fatalf("matrix on the built graph: exit %d %q %s", code, stdout, stderr)
+	}
+}
