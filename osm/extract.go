@@ -281,8 +281,8 @@ func (d *driver) scanPBF(ctx context.Context, f Format, rd io.Reader, step byte)
 	return nil
 }
 
-// xmlNodes are the nodes of an XML extract: untagged ones as id and
-// coordinates only, tagged ones with their tags (tags[i] for tagged[i]).
+// xmlNodes are the nodes of an XML extract, flat: id and coordinates of
+// each, and the tags of the tagged ones (tags[tag[i]], tag[i] -1 for none).
 type xmlNodes struct {
 	id   []int64
 	ll   [][2]float64
