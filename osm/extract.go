@@ -149,7 +149,6 @@ func readParts(ctx context.Context, open Opener, procs int, parts []consumer) er
 	for _, c := range parts {
 		d.rels = d.rels || c.readsRelations()
 	}
-	var r reader // for its pass method: open, sniff, decompress
 	xml := false
 	steps := []byte{'w', 'n'}
 	if d.rels {
@@ -159,7 +158,7 @@ func readParts(ctx context.Context, open Opener, procs int, parts []consumer) er
 		if xml {
 			break // all steps ran from memory
 		}
-		err := r.pass(ctx, open, func(ctx context.Context, f Format, rd io.Reader) error {
+		err := pass(ctx, open, func(ctx context.Context, f Format, rd io.Reader) error {
 			if f != FormatPBF {
 				xml = true
 				return d.readXML(ctx, f, rd)

@@ -164,7 +164,7 @@ func (r *reader) endNodes() error {
 }
 
 // pass opens the extract, detects its format and runs scan over it.
-func (r *reader) pass(ctx context.Context, open Opener, scan func(ctx context.Context, f Format, rd io.Reader) error) error {
+func pass(ctx context.Context, open Opener, scan func(ctx context.Context, f Format, rd io.Reader) error) error {
 	rc, err := open()
 	if err != nil {
 		return err
