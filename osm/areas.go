@@ -2,8 +2,9 @@ package osm
 
 // Control areas: the purple, blue and green control lines that an extract
 // can stand in for when a planner has no file of them (red lines, road
-// reservations, only come from the planner). Three passes, each keeping
-// only what the areas need, so memory follows the kept areas, not the file:
+// reservations, only come from the planner). One part of ReadExtract's
+// passes (see extract.go), each keeping only what the areas need, so memory
+// follows the kept areas, not the file:
 //
 //  1. relations: multipolygon and boundary relations with area tags, and the
 //     ids of their member ways (roles outer, inner or empty);

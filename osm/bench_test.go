@@ -219,8 +219,12 @@ func BenchmarkReadExtract(b *testing.B) {
 	open := bytesOpener(data)
 	ctx := context.Background()
 	fo, ao := FeatureOptions{AdminLevel: 6}, AreaOptions{}
+	// cpu-s/op: CPU seconds (user + system, all goroutines) per read.
+	cpu := func(b *testing.B, t0 float64) { b.ReportMetric((cpuSeconds()-t0)/float64(b.N), "cpu-s/op") }
 	b.Run("separate", func(b *testing.B) {
 		b.ReportAllocs()
+		t0 := cpuSeconds()
+		defer cpu(b, t0)
 		for b.Loop() {
 			g, err := Read(ctx, open, Options{Profile: DefaultProfile()})
 			if err != nil || g.NumNodes() == 0 {
@@ -238,6 +242,8 @@ func BenchmarkReadExtract(b *testing.B) {
 	})
 	b.Run("combined", func(b *testing.B) {
 		b.ReportAllocs()
+		t0 := cpuSeconds()
+		defer cpu(b, t0)
 		for b.Loop() {
 			ex, err := ReadExtract(ctx, open, ExtractOptions{Profile: DefaultProfile(), Features: &fo, Areas: &ao})
 			if err != nil || ex.Graph.NumNodes() == 0 || len(ex.Features.Places) == 0 || ex.Areas.Stats.Ways == 0 {
@@ -247,6 +253,8 @@ func BenchmarkReadExtract(b *testing.B) {
 	})
 	b.Run("combined+settlements", func(b *testing.B) {
 		b.ReportAllocs()
+		t0 := cpuSeconds()
+		defer cpu(b, t0)
 		for b.Loop() {
 			ex, err := ReadExtract(ctx, open, ExtractOptions{Profile: DefaultProfile(), Features: &fo, Areas: &ao,
 				Settlements: &SettlementOptions{Buildings: true}})

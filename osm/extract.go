@@ -29,6 +29,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync/atomic"
 
 	posm "github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
@@ -157,7 +158,6 @@ func readParts(ctx context.Context, open Opener, procs int, parts []consumer) er
 	for _, c := range parts {
 		d.rels = d.rels || c.readsRelations()
 	}
-	var r reader // for its pass method: open, sniff, decompress
 	xml := false
 	steps := []byte{'w', 'n'}
 	if d.rels {
@@ -167,7 +167,7 @@ func readParts(ctx context.Context, open Opener, procs int, parts []consumer) er
 		if xml {
 			break // all steps ran from memory
 		}
-		err := r.pass(ctx, open, func(ctx context.Context, f Format, rd io.Reader) error {
+		err := pass(ctx, open, func(ctx context.Context, f Format, rd io.Reader) error {
 			if f != FormatPBF {
 				xml = true
 				return d.readXML(ctx, f, rd)
@@ -290,8 +290,8 @@ func (d *driver) scanPBF(ctx context.Context, f Format, rd io.Reader, step byte)
 	return nil
 }
 
-// xmlNodes are the nodes of an XML extract: untagged ones as id and
-// coordinates only, tagged ones with their tags (tags[i] for tagged[i]).
+// xmlNodes are the nodes of an XML extract, flat: id and coordinates of
+// each, and the tags of the tagged ones (tags[tag[i]], tag[i] -1 for none).
 type xmlNodes struct {
 	id   []int64
 	ll   [][2]float64
@@ -365,11 +365,12 @@ func (d *driver) readXML(ctx context.Context, f Format, rd io.Reader) error {
 
 // nodeStore holds the coordinates of the nodes some kept ways use: ids
 // sorted and unique, coordinates at the same index. keep runs inside the
-// parallel PBF decoders and writes only the slots of its node.
+// parallel PBF decoders: the first sighting of an id (counted atomically)
+// writes its slots, so a node id repeated in the file is no data race.
 type nodeStore struct {
 	ids      []int64
 	lon, lat []float64
-	found    []bool
+	seen     []uint32
 }
 
 // newNodeStore takes the node ids wanted (any order, repeats allowed; the
@@ -377,20 +378,20 @@ type nodeStore struct {
 func newNodeStore(ids []int64) nodeStore {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	return nodeStore{ids: ids, lon: make([]float64, len(ids)), lat: make([]float64, len(ids)), found: make([]bool, len(ids))}
+	return nodeStore{ids: ids, lon: make([]float64, len(ids)), lat: make([]float64, len(ids)), seen: make([]uint32, len(ids))}
 }
 
 // keep stores n's coordinates when n is wanted.
 func (s *nodeStore) keep(n *posm.Node) {
-	if i := search(s.ids, int64(n.ID)); i >= 0 {
-		s.lon[i], s.lat[i], s.found[i] = n.Lon, n.Lat, true
+	if i := search(s.ids, int64(n.ID)); i >= 0 && atomic.AddUint32(&s.seen[i], 1) == 1 {
+		s.lon[i], s.lat[i] = n.Lon, n.Lat
 	}
 }
 
 // at returns the coordinates of node id, if present.
 func (s *nodeStore) at(id int64) (graph.Point, bool) {
 	i := search(s.ids, id)
-	if i < 0 || !s.found[i] {
+	if i < 0 || s.seen[i] == 0 {
 		return graph.Point{}, false
 	}
 	return graph.Point{Lon: s.lon[i], Lat: s.lat[i]}, true

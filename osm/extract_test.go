@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fastroad/fastroad/controllines"
 	"github.com/fastroad/fastroad/graph"
@@ -404,8 +405,14 @@ func TestReadExtractCancelled(t *testing.T) {
 			t.Errorf("%s: got %v, want context.Canceled", file, err)
 		}
 	}
+	// A deadline passed is not "corrupt data".
+	ctx, cancel := context.WithTimeout(context.Background(), -time.Second)
+	defer cancel()
+	if _, err := ReadExtract(ctx, fileOpener(filepath.Join("..", "testdata", "monaco.osm.pbf")), fullOptions); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: got %v, want context.DeadlineExceeded", err)
+	}
 	// Cancelled after the first pass.
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel = context.WithCancel(context.Background())
 	co := &countingOpener{open: fileOpener(filepath.Join("..", "testdata", "monaco.osm.pbf"))}
 	open := func() (io.ReadCloser, error) {
 		if co.n == 1 {

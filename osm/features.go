@@ -1,8 +1,8 @@
 package osm
 
-// Feature reading: three more passes over the extract, each keeping only
-// what place detection needs, so memory follows the kept features, not the
-// file.
+// Feature reading: one part of ReadExtract's passes (see extract.go),
+// each keeping only what place detection needs, so memory follows the kept
+// features, not the file.
 //
 //  1. relations: railway stations mapped as relations (their node and way
 //     members) and administrative boundaries at the chosen admin_level

@@ -219,7 +219,7 @@ func (r *reader) endNodes() error {
 }
 
 // pass opens the extract, detects its format and runs scan over it.
-func (r *reader) pass(ctx context.Context, open Opener, scan func(ctx context.Context, f Format, rd io.Reader) error) error {
+func pass(ctx context.Context, open Opener, scan func(ctx context.Context, f Format, rd io.Reader) error) error {
 	rc, err := open()
 	if err != nil {
 		return err
@@ -257,7 +257,7 @@ func wrapErr(f Format, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
