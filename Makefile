@@ -54,6 +54,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseLang$$' -fuzztime $(FUZZTIME) ./i18n/
 	$(GO) test -run '^$$' -fuzz '^FuzzT$$' -fuzztime $(FUZZTIME) ./i18n/
 	$(GO) test -run '^$$' -fuzz '^FuzzSheetName$$' -fuzztime $(FUZZTIME) ./report/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePopulation$$' -fuzztime $(FUZZTIME) ./osm/
+	$(GO) test -run '^$$' -fuzz '^FuzzQuery$$' -fuzztime $(FUZZTIME) ./internal/server/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeAppraisal$$' -fuzztime $(FUZZTIME) ./internal/cli/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
