@@ -189,14 +189,14 @@ func (s *Study) Appraise(ctx context.Context, opt AppraiseOptions) (*Appraisal, 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		data, err := render2(func(w io.Writer) error {
+		data, err := renderBytes(func(w io.Writer) error {
 			return appraisal.WriteFlowsGeoJSON(w, n.Graph, f, appraisal.FlowsGeoJSONOptions{MinAADT: minAADT, Factor: factor})
 		})
 		if err != nil {
 			return err
 		}
 		out.addBytes("flows-"+n.Name+".geojson", data)
-		tot, err := render2(func(w io.Writer) error { return appraisal.WriteTotalsCSV(w, n.Name, d, f) })
+		tot, err := renderBytes(func(w io.Writer) error { return appraisal.WriteTotalsCSV(w, n.Name, d, f) })
 		if err != nil {
 			return err
 		}

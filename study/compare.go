@@ -412,8 +412,8 @@ func (o *outputs) sorted() []File {
 	return out
 }
 
-// render writes a value into bytes now, so the grids behind it can go.
-func render2(write func(io.Writer) error) ([]byte, error) {
+// renderBytes writes a value into bytes now, so the grids behind it can go.
+func renderBytes(write func(io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
 	err := write(&buf)
 	return buf.Bytes(), err
@@ -468,15 +468,15 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		}
 		name := fmt.Sprintf("%s-to-%s", o.Name, tgt.key)
 		bands := tgt.bands
-		data, err := render2(func(w io.Writer) error {
-			return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return bandProps(bands[i], towns) })
+		data, err := renderBytes(func(w io.Writer) error {
+			return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return BandProps(bands[i], towns) })
 		})
 		if err != nil {
 			return err
 		}
 		out.addBytes(name+".geojson", data)
 		if tgt.grid != nil {
-			data, err := render2(func(w io.Writer) error { return isochrone.WriteGeoTIFF(w, tgt.grid) })
+			data, err := renderBytes(func(w io.Writer) error { return isochrone.WriteGeoTIFF(w, tgt.grid) })
 			if err != nil {
 				return err
 			}
@@ -513,7 +513,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 			return err
 		}
 		classes := report.Classify(d, DiffSteps)
-		data, err := render2(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
+		data, err := renderBytes(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
 		if err != nil {
 			return err
 		}
@@ -550,8 +550,9 @@ func (o *outputs) addPNG(name string, img *image.RGBA, fi render.FontInfo, err e
 	return nil
 }
 
-// bandProps are a band's extra GeoJSON properties: towns inside and their population.
-func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
+// BandProps are a band's extra GeoJSON properties: towns inside and their
+// population (nil when none lies inside).
+func BandProps(b isochrone.Band, towns []places.Place) map[string]any {
 	loc := isochrone.NewLocator(b)
 	var names []string
 	pop := 0

@@ -141,7 +141,7 @@ func (c *Comparison) HandOff(opt HandOffOptions) ([]File, error) {
 			if !strings.HasSuffix(f.Name, ".geojson") {
 				continue
 			}
-			data, err := render2(f.Write)
+			data, err := renderBytes(f.Write)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.Name, err)
 			}
@@ -295,7 +295,7 @@ func (c *Comparison) addLayers(w *gpkg.Writer) error {
 		if !strings.HasSuffix(f.Name, ".geojson") {
 			continue
 		}
-		data, err := render2(f.Write)
+		data, err := renderBytes(f.Write)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}

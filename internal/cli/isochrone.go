@@ -19,6 +19,7 @@ import (
 	"github.com/fastroad/fastroad/places"
 	"github.com/fastroad/fastroad/render"
 	"github.com/fastroad/fastroad/report"
+	"github.com/fastroad/fastroad/study"
 )
 
 func init() { register(isochroneCmd) }
@@ -278,7 +279,7 @@ and ramps give no access to the land beside them.
 			}
 			took := time.Since(t0)
 			towns := places.OfKind(ps.places, places.KindTown)
-			props := func(i int) map[string]any { return bandProps(bands[i], towns) }
+			props := func(i int) map[string]any { return study.BandProps(bands[i], towns) }
 			if err := writeOutput(e, out, inputs, func(w io.Writer) error { return isochrone.WriteGeoJSON(w, bands, props) }); err != nil {
 				return err
 			}
@@ -345,23 +346,6 @@ func (f *isoFlags) add(fs interface {
 	fs.Float64Var(&f.accessKmh, "access-kmh", 5, "speed off the road network, from a road to the land beside it (km/h)")
 	fs.Float64Var(&f.accessM, "access-m", 500, "farthest land from a road that counts as reached (metres)")
 	fs.StringVar(&f.font, "font", "", "TTF/OTF/TTC font for map labels (default: a system font with CJK glyphs if one is installed)")
-}
-
-// bandProps are a band's extra GeoJSON properties: towns inside and their population.
-func bandProps(b isochrone.Band, towns []places.Place) map[string]any {
-	loc := isochrone.NewLocator(b)
-	var names []string
-	pop := 0
-	for i := range towns {
-		if loc.Contains(towns[i].Lon, towns[i].Lat) {
-			names = append(names, towns[i].Label())
-			pop += towns[i].Population
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	return map[string]any{"towns": names, "population": pop}
 }
 
 func mapFont(path string) (*render.Font, error) {
