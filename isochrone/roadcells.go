@@ -1,0 +1,362 @@
+package isochrone
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/fastroad/fastroad/graph"
+)
+
+// Frame is a fixed cell geometry over an area: the cells NewGrid would make
+// for a box, without the times. Grids cut from one frame (Window) align
+// cell for cell, whatever part of it each covers.
+type Frame struct {
+	MinLon, MinLat float64 // centre of cell (0, 0)
+	DLon, DLat     float64 // cell size in degrees
+	W, H           int
+	CellMetres     float64
+}
+
+// NewFrame returns the geometry NewGrid gives the box (minLon, minLat,
+// maxLon, maxLat) with cells of cellMetres.
+func NewFrame(box [4]float64, cellMetres float64) (Frame, error) {
+	for _, v := range append(box[:], cellMetres) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Frame{}, fmt.Errorf("frame box %v cell %v m: not finite", box, cellMetres)
+		}
+	}
+	if box[1] < -89 || box[3] > 89 || box[1] > box[3] {
+		return Frame{}, fmt.Errorf("frame latitudes %v..%v: want -89 <= min <= max <= 89", box[1], box[3])
+	}
+	if box[0] > box[2] || box[2]-box[0] > 360 {
+		return Frame{}, fmt.Errorf("frame longitudes %v..%v: want min <= max, at most 360 degrees apart", box[0], box[2])
+	}
+	if !(cellMetres > 0) {
+		return Frame{}, fmt.Errorf("frame cell size %v m: want > 0", cellMetres)
+	}
+	w, h := gridSize(box[0], box[1], box[2], box[3], cellMetres)
+	if w > math.MaxInt32 || h > math.MaxInt32 {
+		return Frame{}, fmt.Errorf("frame of %.0fx%.0f cells of %v m: too many", w, h, cellMetres)
+	}
+	dLat, dLon := cellDegrees(box[1], box[3], cellMetres)
+	return Frame{MinLon: box[0], MinLat: box[1], DLon: dLon, DLat: dLat, W: int(w), H: int(h), CellMetres: cellMetres}, nil
+}
+
+// cell is the frame cell whose centre is nearest to p (as Grid.Cell).
+func (f *Frame) cell(lon, lat float64) (i, j int32, ok bool) {
+	x := math.Floor((lon-f.MinLon)/f.DLon + 0.5)
+	y := math.Floor((lat-f.MinLat)/f.DLat + 0.5)
+	if !(x >= 0 && y >= 0 && x < float64(f.W) && y < float64(f.H)) {
+		return -1, -1, false
+	}
+	return int32(x), int32(y), true
+}
+
+// Window is the part of a frame a grid covers: columns I0..I0+W-1, rows
+// J0..J0+H-1.
+type Window struct{ I0, J0, W, H int }
+
+// Window returns the window of box clipped to the frame, as NewGrid covers
+// a box: from the cell nearest its south-west corner to the first cells
+// whose centres reach its east and north edges (the frame's own box gives
+// the whole frame); ok is false when box and frame do not meet.
+func (f *Frame) Window(box [4]float64) (Window, bool) {
+	i0 := math.Floor((box[0]-f.MinLon)/f.DLon + 0.5)
+	j0 := math.Floor((box[1]-f.MinLat)/f.DLat + 0.5)
+	i1 := math.Ceil((box[2]-f.MinLon)/f.DLon - 1e-9)
+	j1 := math.Ceil((box[3]-f.MinLat)/f.DLat - 1e-9)
+	i0, j0 = max(i0, 0), max(j0, 0)
+	i1, j1 = min(i1, float64(f.W-1)), min(j1, float64(f.H-1))
+	if !(i0 <= i1 && j0 <= j1) {
+		return Window{}, false
+	}
+	return Window{I0: int(i0), J0: int(j0), W: int(i1-i0) + 1, H: int(j1-j0) + 1}, true
+}
+
+// Full is the window of the whole frame.
+func (f *Frame) Full() Window { return Window{W: f.W, H: f.H} }
+
+// Grid returns a grid over window w with every cell +Inf.
+func (f *Frame) Grid(w Window) (*Grid, error) {
+	if w.W <= 0 || w.H <= 0 || w.I0 < 0 || w.J0 < 0 || w.I0+w.W > f.W || w.J0+w.H > f.H {
+		return nil, fmt.Errorf("window %+v outside the frame of %dx%d cells", w, f.W, f.H)
+	}
+	if w.W*w.H > MaxCells {
+		return nil, fmt.Errorf("grid of %dx%d cells of %v m: more than %d cells", w.W, w.H, f.CellMetres, MaxCells)
+	}
+	g := &Grid{MinLon: f.MinLon + float64(w.I0)*f.DLon, MinLat: f.MinLat + float64(w.J0)*f.DLat,
+		DLon: f.DLon, DLat: f.DLat, W: w.W, H: w.H}
+	g.T = make([]float32, w.W*w.H)
+	inf := float32(math.Inf(1))
+	for k := range g.T {
+		g.T[k] = inf
+	}
+	return g, nil
+}
+
+// RoadCells lists, for one graph and one frame, the cells each land-access
+// segment passes through (walked along its geometry in steps of half a
+// cell, as Fill describes) with the least and greatest fraction along the
+// segment at which it is in that cell. The time a search gives a cell
+// through a segment is least at one of those two fractions (it grows along
+// the segment from one end and falls towards the other), so a fill reads
+// two numbers per cell instead of walking the geometry again: many searches
+// on one network (the destinations of a comparison, the clicks on a map
+// server) walk it once. Read-only after NewRoadCells; safe for concurrent
+// fills.
+type RoadCells struct {
+	Frame
+	g     *graph.Graph
+	segs  []roadSeg
+	cells []roadCell
+}
+
+type roadSeg struct {
+	seg      int32
+	first    uint32   // its cells are cells[first : next segment's first]
+	from, to [2]int32 // the frame cells of its end nodes; -1 outside
+}
+
+type roadCell struct {
+	i, j   int32
+	lo, hi float64 // fractions along the segment
+}
+
+// NewRoadCells walks every land-access segment of g over frame f.
+func NewRoadCells(ctx context.Context, g *graph.Graph, f Frame) (*RoadCells, error) {
+	return newRoadCells(ctx, g, f, nil)
+}
+
+// Bytes is the memory the tables take.
+func (rc *RoadCells) Bytes() int64 {
+	return int64(len(rc.segs))*28 + int64(len(rc.cells))*24
+}
+
+// Graph returns the graph the tables were built for.
+func (rc *RoadCells) Graph() *graph.Graph { return rc.g }
+
+func newRoadCells(ctx context.Context, g *graph.Graph, f Frame, keep func(si int) bool) (*RoadCells, error) {
+	rc := &RoadCells{Frame: f, g: g}
+	var pts []graph.Point
+	for si := range g.Segments {
+		if si%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !LandAccess(&g.Segments[si]) || (keep != nil && !keep(si)) {
+			continue
+		}
+		first := len(rc.cells)
+		var rs roadSeg
+		rs, rc.cells, pts = f.segmentCells(g, int32(si), rc.cells, pts)
+		rs.first = uint32(first)
+		rc.segs = append(rc.segs, rs)
+	}
+	return rc, nil
+}
+
+// segmentCells appends to dst the cells segment si passes through, walked
+// in steps of half a cell, and returns its end nodes' cells; pts is
+// scratch space.
+func (f *Frame) segmentCells(g *graph.Graph, si int32, dst []roadCell, pts []graph.Point) (roadSeg, []roadCell, []graph.Point) {
+	seg := &g.Segments[si]
+	node := func(v int32) [2]int32 {
+		p := g.Node(v)
+		i, j, _ := f.cell(p.Lon, p.Lat)
+		return [2]int32{i, j}
+	}
+	rs := roadSeg{seg: si, from: node(seg.From), to: node(seg.To)}
+	if seg.Length <= 0 {
+		return rs, dst, pts
+	}
+	// Steps along the geometry use a local planar metric (metres per
+	// degree at the segment's latitude): exact enough to place half-cell
+	// steps, and the fraction along the segment is taken on the same
+	// metric, so the ends keep their exact times.
+	step := f.CellMetres / 2
+	pts = g.Shape(pts[:0], si)
+	kx := 111320 * math.Cos(pts[0].Lat*math.Pi/180)
+	const ky = 110574.0
+	plen := func(a, b graph.Point) float64 { return math.Hypot((b.Lon-a.Lon)*kx, (b.Lat-a.Lat)*ky) }
+	total := 0.0
+	for k := 0; k+1 < len(pts); k++ {
+		total += plen(pts[k], pts[k+1])
+	}
+	if total <= 0 {
+		return rs, dst, pts
+	}
+	first := len(dst)
+	along := 0.0
+	for k := 0; k+1 < len(pts); k++ {
+		a, b := pts[k], pts[k+1]
+		l := plen(a, b)
+		n := int(l/step) + 1
+		for q := 0; q <= n; q++ {
+			u := float64(q) / float64(n)
+			i, j, ok := f.cell(a.Lon+u*(b.Lon-a.Lon), a.Lat+u*(b.Lat-a.Lat))
+			if !ok {
+				continue
+			}
+			fr := (along + u*l) / total
+			if last := len(dst) - 1; last >= first && dst[last].i == i && dst[last].j == j {
+				c := &dst[last]
+				c.lo, c.hi = min(c.lo, fr), max(c.hi, fr)
+				continue
+			}
+			dst = append(dst, roadCell{i: i, j: j, lo: fr, hi: fr})
+		}
+		along += l
+	}
+	return rs, dst, pts
+}
+
+// Fill returns the travel-time grid of the last run of s, which must have
+// run on the graph the tables were built for. The grid is the window of the
+// frame that holds opt.Box, or when that is zero the box of what the search
+// reached within MaxSeconds plus AccessMetres and two cells; the frame's
+// cell size is used (opt.CellMetres is ignored). Times are those Fill gives
+// on a grid of the same cells.
+func (rc *RoadCells) Fill(ctx context.Context, s *graph.Search, opt FillOptions) (*Grid, error) {
+	if s.Graph() != rc.g {
+		return nil, fmt.Errorf("isochrone: a search of another graph than the road cells'")
+	}
+	opt.CellMetres = rc.CellMetres
+	opt.defaults()
+	maxMs := opt.MaxSeconds * 1000
+	box := opt.Box
+	if box == ([4]float64{}) {
+		var ok bool
+		box, ok = reachedBox(rc.g, s, maxMs)
+		if !ok {
+			return nil, ErrNothingReached
+		}
+		box = padBox(box, opt.AccessMetres+2*opt.CellMetres)
+	}
+	win, ok := rc.Window(box)
+	if !ok {
+		return nil, ErrNothingReached
+	}
+	return rc.fill(ctx, s, opt, win, maxMs)
+}
+
+// padBox widens a lon/lat box by m metres on every side.
+func padBox(box [4]float64, m float64) [4]float64 {
+	dLat := m / 111000
+	dLon := dLat / math.Max(math.Cos((box[1]+box[3])/2*math.Pi/180), 0.01)
+	return [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}
+}
+
+func (rc *RoadCells) fill(ctx context.Context, s *graph.Search, opt FillOptions, win Window, maxMs float64) (*Grid, error) {
+	if opt.MaxBytes > 0 {
+		if need := int64(win.W*win.H) * BytesPerCell; win.W*win.H < MaxCells && need > opt.MaxBytes {
+			return nil, &GridTooLargeError{W: win.W, H: win.H, CellMetres: rc.CellMetres, Bytes: need, Limit: opt.MaxBytes}
+		}
+	}
+	grid, err := rc.Grid(win)
+	if err != nil {
+		return nil, err
+	}
+	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
+	if err := rc.stamp(ctx, s, grid, dist, win, maxMs); err != nil {
+		return nil, err
+	}
+	if err := spread(ctx, grid, dist, opt); err != nil {
+		return nil, err
+	}
+	return grid, nil
+}
+
+// stamp lowers every window cell a reached segment passes through to the
+// best time along it within the cell, and the cells of reached nodes to
+// their times.
+func (rc *RoadCells) stamp(ctx context.Context, s *graph.Search, grid *Grid, dist []float32, win Window, maxMs float64) error {
+	st := newStamper(rc.g, s, grid, dist, win, maxMs)
+	for n := range rc.segs {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		end := uint32(len(rc.cells))
+		if n+1 < len(rc.segs) {
+			end = rc.segs[n+1].first
+		}
+		st.segment(&rc.segs[n], rc.cells[rc.segs[n].first:end])
+	}
+	return nil
+}
+
+// stamper writes one search's times into a window grid, segment by segment.
+type stamper struct {
+	g          *graph.Graph
+	s          *graph.Search
+	inbound    bool
+	i0, j0     int32
+	w, h       int32
+	T, dist    []float32
+	maxMs, inf float64
+}
+
+func newStamper(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, win Window, maxMs float64) *stamper {
+	return &stamper{g: g, s: s, inbound: s.Direction() == graph.Inbound,
+		i0: int32(win.I0), j0: int32(win.J0), w: int32(win.W), h: int32(win.H),
+		T: grid.T, dist: dist, maxMs: maxMs, inf: math.Inf(1)}
+}
+
+func (st *stamper) put(i, j int32, ms float64) {
+	if ms > st.maxMs {
+		return
+	}
+	i, j = i-st.i0, j-st.j0
+	if uint32(i) >= uint32(st.w) || uint32(j) >= uint32(st.h) {
+		return
+	}
+	k := j*st.w + i
+	if t := float32(ms / 1000); t < st.T[k] {
+		st.T[k] = t
+		st.dist[k] = 0
+	}
+}
+
+// segment stamps one segment's end nodes and cells.
+func (st *stamper) segment(rs *roadSeg, cells []roadCell) {
+	g, s := st.g, st.s
+	seg := &g.Segments[rs.seg]
+	tf, tt := s.Time(seg.From), s.Time(seg.To)
+	if tf == graph.Inf && tt == graph.Inf {
+		return
+	}
+	if tf != graph.Inf {
+		st.put(rs.from[0], rs.from[1], float64(tf))
+	}
+	if tt != graph.Inf {
+		st.put(rs.to[0], rs.to[1], float64(tt))
+	}
+	if len(cells) == 0 || float64(min(tf, tt)) > st.maxMs {
+		return // the time along the segment is never below its ends' least
+	}
+	wf, okf := g.ArcWeight(rs.seg, false)
+	wb, okb := g.ArcWeight(rs.seg, true)
+	okf = okf && wf != graph.Inf
+	okb = okb && wb != graph.Inf
+	// The time at fraction f is the least of a term growing with f
+	// (a + f*ga) and one falling with it (b + (1-f)*gb); either is +Inf
+	// when that way in is closed or unreached.
+	a, ga, b, gb := st.inf, 0.0, st.inf, 0.0
+	if !st.inbound {
+		if okf && tf != graph.Inf {
+			a, ga = float64(tf), float64(wf)
+		}
+		if okb && tt != graph.Inf {
+			b, gb = float64(tt), float64(wb)
+		}
+	} else {
+		if okf && tt != graph.Inf {
+			b, gb = float64(tt), float64(wf)
+		}
+		if okb && tf != graph.Inf {
+			a, ga = float64(tf), float64(wb)
+		}
+	}
+	for _, c := range cells {
+		st.put(c.i, c.j, min(a+c.lo*ga, b+(1-c.hi)*gb))
+	}
+}
