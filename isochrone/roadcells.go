@@ -128,6 +128,21 @@ func NewRoadCells(ctx context.Context, g *graph.Graph, f Frame) (*RoadCells, err
 	return newRoadCells(ctx, g, f, nil)
 }
 
+// NewRoadCellsFor walks g over the frame of opt.Box (which must be set)
+// with cells of opt.CellMetres (default 100): the tables for many fills
+// with these options.
+func NewRoadCellsFor(ctx context.Context, g *graph.Graph, opt FillOptions) (*RoadCells, error) {
+	opt.defaults()
+	if opt.Box == ([4]float64{}) {
+		return nil, fmt.Errorf("isochrone: road cells need a fixed box")
+	}
+	f, err := NewFrame(opt.Box, opt.CellMetres)
+	if err != nil {
+		return nil, err
+	}
+	return NewRoadCells(ctx, g, f)
+}
+
 // Bytes is the memory the tables take.
 func (rc *RoadCells) Bytes() int64 {
 	return int64(len(rc.segs))*28 + int64(len(rc.cells))*24

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -166,10 +167,19 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 	o.Rows, o.Notes = places.Access(g, ps, opt.Access)
 	s := graph.NewSearch(g)
 	s.NoPaths = true
+	// With a fixed box every destination's grid has the same cells: the
+	// roads' cells are walked once for all of them.
+	var rc *isochrone.RoadCells
+	if opt.Fill.Box != ([4]float64{}) {
+		var err error
+		if rc, err = isochrone.NewRoadCellsFor(context.Background(), g, opt.Fill); err != nil {
+			return nil, err
+		}
+	}
 	for _, t := range Destinations {
 		seeds := destinationSeeds(g, t, ps, opt)
 		// Bands (contours) only for the kinds the maps and GeoJSON draw.
-		d, err := inboundIsochrone(s, seeds, opt, t == TargetEntrance || t == TargetHSR)
+		d, err := inboundIsochrone(s, rc, seeds, opt, t == TargetEntrance || t == TargetHSR)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", TargetLabel(t), err)
 		}
@@ -315,7 +325,7 @@ func destinationSeeds(g *graph.Graph, t string, ps []places.Place, opt EvalOptio
 
 // inboundIsochrone is the grid and bands of the time to the nearest seed,
 // filled up to the limit; nil when there are no seeds or nothing is reached.
-func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions, bands bool) (*Destination, error) {
+func inboundIsochrone(s *graph.Search, rc *isochrone.RoadCells, seeds []graph.Seed, opt EvalOptions, bands bool) (*Destination, error) {
 	if len(seeds) == 0 {
 		return nil, nil
 	}
@@ -324,7 +334,13 @@ func inboundIsochrone(s *graph.Search, seeds []graph.Seed, opt EvalOptions, band
 	s.Run(graph.Inbound, seeds, graph.Stop{Limit: uint32(maxMin * 60000)})
 	fill := opt.Fill
 	fill.MaxSeconds = maxMin * 60
-	grid, err := isochrone.Fill(g, s, fill)
+	var grid *isochrone.Grid
+	var err error
+	if rc != nil {
+		grid, err = rc.Fill(context.Background(), s, fill)
+	} else {
+		grid, err = isochrone.Fill(g, s, fill)
+	}
 	if err == isochrone.ErrNothingReached {
 		return nil, nil
 	}
