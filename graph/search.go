@@ -96,6 +96,8 @@ type Search struct {
 	mark    []bool
 	dir     Direction
 	settled int
+	rank    []uint32 // RunCH: times by hierarchy rank, Inf between runs
+	heap    []uint64 // RunCH: the upward search's heap
 
 	// NoPaths skips recording predecessor arcs (Pred and Path are then
 	// meaningless); matrices and isochrones need only times.

@@ -156,7 +156,7 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 		return nil, err
 	}
 	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
-	st := newStamper(g, s, grid, dist, f.Full(), maxMs)
+	st := newStamper(s, grid, dist, f.Full(), maxMs)
 	var cells []roadCell
 	var pts []graph.Point
 	for si := range g.Segments {

@@ -113,9 +113,10 @@ type RoadCells struct {
 }
 
 type roadSeg struct {
-	seg      int32
-	first    uint32   // its cells are cells[first : next segment's first]
-	from, to [2]int32 // the frame cells of its end nodes; -1 outside
+	from, to         int32    // end nodes
+	wf, wb           uint32   // arc weights forward and backward; Inf when closed
+	first            uint32   // its cells are cells[first : next segment's first]
+	fromCell, toCell [2]int32 // the frame cells of its end nodes; -1 outside
 }
 
 type roadCell struct {
@@ -145,7 +146,7 @@ func NewRoadCellsFor(ctx context.Context, g *graph.Graph, opt FillOptions) (*Roa
 
 // Bytes is the memory the tables take.
 func (rc *RoadCells) Bytes() int64 {
-	return int64(len(rc.segs))*28 + int64(len(rc.cells))*24
+	return int64(len(rc.segs))*36 + int64(len(rc.cells))*24
 }
 
 // Graph returns the graph the tables were built for.
@@ -180,7 +181,13 @@ func (f *Frame) segmentCells(g *graph.Graph, si int32, dst []roadCell, pts []gra
 		i, j, _ := f.cell(p.Lon, p.Lat)
 		return [2]int32{i, j}
 	}
-	rs := roadSeg{seg: si, from: node(seg.From), to: node(seg.To)}
+	rs := roadSeg{from: seg.From, to: seg.To, wf: graph.Inf, wb: graph.Inf, fromCell: node(seg.From), toCell: node(seg.To)}
+	if w, ok := g.ArcWeight(si, false); ok {
+		rs.wf = w
+	}
+	if w, ok := g.ArcWeight(si, true); ok {
+		rs.wb = w
+	}
 	if seg.Length <= 0 {
 		return rs, dst, pts
 	}
@@ -285,7 +292,7 @@ func (rc *RoadCells) fill(ctx context.Context, s *graph.Search, opt FillOptions,
 // best time along it within the cell, and the cells of reached nodes to
 // their times.
 func (rc *RoadCells) stamp(ctx context.Context, s *graph.Search, grid *Grid, dist []float32, win Window, maxMs float64) error {
-	st := newStamper(rc.g, s, grid, dist, win, maxMs)
+	st := newStamper(s, grid, dist, win, maxMs)
 	for n := range rc.segs {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -301,7 +308,6 @@ func (rc *RoadCells) stamp(ctx context.Context, s *graph.Search, grid *Grid, dis
 
 // stamper writes one search's times into a window grid, segment by segment.
 type stamper struct {
-	g          *graph.Graph
 	s          *graph.Search
 	inbound    bool
 	i0, j0     int32
@@ -310,8 +316,8 @@ type stamper struct {
 	maxMs, inf float64
 }
 
-func newStamper(g *graph.Graph, s *graph.Search, grid *Grid, dist []float32, win Window, maxMs float64) *stamper {
-	return &stamper{g: g, s: s, inbound: s.Direction() == graph.Inbound,
+func newStamper(s *graph.Search, grid *Grid, dist []float32, win Window, maxMs float64) *stamper {
+	return &stamper{s: s, inbound: s.Direction() == graph.Inbound,
 		i0: int32(win.I0), j0: int32(win.J0), w: int32(win.W), h: int32(win.H),
 		T: grid.T, dist: dist, maxMs: maxMs, inf: math.Inf(1)}
 }
@@ -333,25 +339,21 @@ func (st *stamper) put(i, j int32, ms float64) {
 
 // segment stamps one segment's end nodes and cells.
 func (st *stamper) segment(rs *roadSeg, cells []roadCell) {
-	g, s := st.g, st.s
-	seg := &g.Segments[rs.seg]
-	tf, tt := s.Time(seg.From), s.Time(seg.To)
+	tf, tt := st.s.Time(rs.from), st.s.Time(rs.to)
 	if tf == graph.Inf && tt == graph.Inf {
 		return
 	}
 	if tf != graph.Inf {
-		st.put(rs.from[0], rs.from[1], float64(tf))
+		st.put(rs.fromCell[0], rs.fromCell[1], float64(tf))
 	}
 	if tt != graph.Inf {
-		st.put(rs.to[0], rs.to[1], float64(tt))
+		st.put(rs.toCell[0], rs.toCell[1], float64(tt))
 	}
 	if len(cells) == 0 || float64(min(tf, tt)) > st.maxMs {
 		return // the time along the segment is never below its ends' least
 	}
-	wf, okf := g.ArcWeight(rs.seg, false)
-	wb, okb := g.ArcWeight(rs.seg, true)
-	okf = okf && wf != graph.Inf
-	okb = okb && wb != graph.Inf
+	wf, wb := rs.wf, rs.wb
+	okf, okb := wf != graph.Inf, wb != graph.Inf
 	// The time at fraction f is the least of a term growing with f
 	// (a + f*ga) and one falling with it (b + (1-f)*gb); either is +Inf
 	// when that way in is closed or unreached.

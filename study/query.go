@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
@@ -47,6 +48,39 @@ type Query struct {
 	placesMu sync.Mutex
 	places   map[string][]places.Place
 	access   []accessOnce
+
+	// ch[i] is network i's contraction hierarchy once built (Warm), for
+	// one-to-all searches by PHAST; nil: Dijkstra.
+	ch []atomic.Pointer[graph.CH]
+
+	// levels of detail: one frame over the study's area per cell size
+	// (DetailFactors times the finest), with each network's road cells
+	// walked on first use.
+	levels []queryLevel
+}
+
+// DetailFactors are the cell sizes, as multiples of QueryOptions.Fill's,
+// that a query may be answered on: the finest whose grid has at most
+// QueryOptions.DetailCells cells.
+var DetailFactors = []float64{1, 1.5, 2, 3, 4, 6, 8, 12, 16}
+
+// PHASTMaxNodes: networks of at most this many nodes answer a query with a
+// sweep over their whole hierarchy (graph.Search.RunCH), larger ones with a
+// Dijkstra search cut at the query's minutes. An assumption: on Delaware
+// (54k nodes) the sweep costs about a tenth of a 60-minute search; a sweep
+// grows with the whole network, a search with what an hour reaches, which
+// a province of tens of millions of nodes is many times larger than.
+const PHASTMaxNodes = 2_000_000
+
+type queryLevel struct {
+	frame isochrone.Frame
+	nets  []levelNet
+}
+
+type levelNet struct {
+	once sync.Once
+	rc   *isochrone.RoadCells
+	err  error
 }
 
 // QueryOptions set how queries are answered. Zero values take the defaults.
@@ -58,7 +92,18 @@ type QueryOptions struct {
 	// MaxCells refuses a query whose grid would have more cells (default
 	// isochrone.MaxCells).
 	MaxCells int
+	// DetailCells: a query whose grid at Fill.CellMetres would have more
+	// cells is answered on coarser cells (DetailFactors), the finest that
+	// keep it within DetailCells, as a web map shows less detail zoomed
+	// out. Default DefaultDetailCells; negative: always the finest cells.
+	DetailCells int
 }
+
+// DefaultDetailCells is the default QueryOptions.DetailCells: about the
+// pixels of a browser's map (1000 x 400), so that a grid cell is about a
+// pixel of a map showing the whole isochrone; an assumption sized by the
+// load test (BENCHMARKS.md, map viewer).
+const DefaultDetailCells = 120_000
 
 type accessOnce struct {
 	once sync.Once
@@ -85,10 +130,16 @@ func NewQuery(s *Study, opt QueryOptions) (*Query, error) {
 	if opt.MaxCells <= 0 || opt.MaxCells > isochrone.MaxCells {
 		opt.MaxCells = isochrone.MaxCells
 	}
+	if opt.DetailCells == 0 {
+		opt.DetailCells = DefaultDetailCells
+	}
 	if err := opt.Fill.Validate(); err != nil {
 		return nil, fmt.Errorf("query options: %w", err)
 	}
 	q := &Query{s: s, opt: opt, nets: s.Networks(), places: map[string][]places.Place{}}
+	if err := q.makeLevels(); err != nil {
+		return nil, err
+	}
 	q.pools = make([]sync.Pool, len(q.nets))
 	for i := range q.nets {
 		g := q.nets[i].Graph
@@ -96,6 +147,12 @@ func NewQuery(s *Study, opt QueryOptions) (*Query, error) {
 			sr := graph.NewSearch(g)
 			sr.NoPaths = true
 			return sr
+		}
+	}
+	q.ch = make([]atomic.Pointer[graph.CH], len(q.nets))
+	for i, n := range q.nets {
+		if c := n.Graph.CH; c != nil && n.Graph.NumNodes() <= PHASTMaxNodes && c.Valid(n.Graph) {
+			q.ch[i].Store(c)
 		}
 	}
 	q.access = make([]accessOnce, len(q.nets))
@@ -156,6 +213,89 @@ func (q *Query) indexPeople() error {
 	return nil
 }
 
+// makeLevels lays one frame per level of detail over every node of every
+// network, padded by the access distance and two of its cells.
+func (q *Query) makeLevels() error {
+	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, n := range q.nets {
+		g := n.Graph
+		for v := range g.NodeLon {
+			p := g.Node(int32(v))
+			box = [4]float64{min(box[0], p.Lon), min(box[1], p.Lat), max(box[2], p.Lon), max(box[3], p.Lat)}
+		}
+	}
+	if !(box[0] <= box[2]) {
+		return errors.New("query: the networks have no nodes")
+	}
+	for _, f := range DetailFactors {
+		cell := q.opt.Fill.CellMetres * f
+		if cell > isochrone.MaxCellMetres {
+			break
+		}
+		fr, err := isochrone.NewFrame(padBox(box, max(q.opt.Fill.AccessMetres, 0)+2*cell), cell)
+		if err != nil {
+			return fmt.Errorf("query: %w", err)
+		}
+		q.levels = append(q.levels, queryLevel{frame: fr, nets: make([]levelNet, len(q.nets))})
+		if q.opt.DetailCells < 0 {
+			break
+		}
+	}
+	return nil
+}
+
+// padBox widens a lon/lat box by m metres on every side.
+func padBox(b [4]float64, m float64) [4]float64 {
+	midLat := (b[1] + b[3]) / 2 * math.Pi / 180
+	dLat, dLon := m/110574, m/(111320*math.Cos(midLat))
+	return [4]float64{b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat}
+}
+
+// level picks the finest level whose grid over the reached box (padded by
+// the access distance and two of the level's cells) has at most
+// DetailCells cells, the coarsest when none has; it returns the padded box.
+func (q *Query) level(reached [4]float64) (int, [4]float64) {
+	for l := range q.levels {
+		f := &q.levels[l].frame
+		b := padBox(reached, max(q.opt.Fill.AccessMetres, 0)+2*f.CellMetres)
+		w, ok := f.Window(b)
+		if !ok || q.opt.DetailCells < 0 || w.W*w.H <= q.opt.DetailCells || l == len(q.levels)-1 {
+			return l, b
+		}
+	}
+	panic("study: a query without levels")
+}
+
+// roadCells returns network i's road cells at level l, walked on first use.
+func (q *Query) roadCells(ctx context.Context, l, i int) (*isochrone.RoadCells, error) {
+	ln := &q.levels[l].nets[i]
+	ln.once.Do(func() {
+		// not ctx: the tables outlive the request that first needs them
+		ln.rc, ln.err = isochrone.NewRoadCells(context.Background(), q.nets[i].Graph, q.levels[l].frame)
+	})
+	if ln.err != nil {
+		return nil, ln.err
+	}
+	return ln.rc, ctx.Err()
+}
+
+// BuildHierarchies builds the contraction hierarchy of every network of
+// at most PHASTMaxNodes nodes that has none, one at a time; queries use
+// each as soon as it is ready.
+func (q *Query) BuildHierarchies(ctx context.Context) error {
+	for i, n := range q.nets {
+		if q.ch[i].Load() != nil || n.Graph.NumNodes() > PHASTMaxNodes {
+			continue
+		}
+		c, err := graph.BuildCHContext(ctx, n.Graph)
+		if err != nil {
+			return err
+		}
+		q.ch[i].Store(c)
+	}
+	return nil
+}
+
 // Study returns the study the query answers for.
 func (q *Query) Study() *Study { return q.s }
 
@@ -211,11 +351,12 @@ type IsochroneResult struct {
 	Bands     []isochrone.Band
 	// Residents[i] live within Minutes[i] (cumulative); nil without a
 	// population surface. ByCounty[c][i] splits them by Counties()[c].
-	Residents []float64
-	ByCounty  [][]float64
-	Estimate  bool // the figures rest on per-class defaults somewhere
-	Grid      *isochrone.Grid
-	Settled   int // nodes the search settled
+	Residents  []float64
+	ByCounty   [][]float64
+	Estimate   bool // the figures rest on per-class defaults somewhere
+	Grid       *isochrone.Grid
+	CellMetres float64 // the grid's cell size (see QueryOptions.DetailCells)
+	Settled    int     // nodes the search settled
 }
 
 // BadPointError says a point could not be placed on a network.
@@ -257,8 +398,9 @@ func (q *Query) IsochroneMulti(ctx context.Context, name string, pts []graph.Poi
 	return q.isochrone(ctx, name, pts, dir, minutes, nil)
 }
 
-// isochrone is Isochrone on a fixed grid box when box is not nil.
-func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, dir graph.Direction, minutes []float64, box *[4]float64) (*IsochroneResult, error) {
+// isochrone is Isochrone on the grid of a given reached box (of several
+// networks' searches) when reached is not nil.
+func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, dir graph.Direction, minutes []float64, reached *[4]float64) (*IsochroneResult, error) {
 	if err := checkQueryMinutes(minutes); err != nil {
 		return nil, err
 	}
@@ -271,13 +413,26 @@ func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, d
 		return nil, err
 	}
 	defer q.pools[i].Put(sr)
-	fo := q.opt.Fill
-	fo.MaxSeconds = minutes[len(minutes)-1] * 60
-	if box != nil {
-		fo.Box = *box
+	limit := minutes[len(minutes)-1]
+	var rb [4]float64
+	if reached != nil {
+		rb = *reached
+	} else {
+		var ok bool
+		if rb, ok = reachedBox(q.nets[i].Graph, sr, uint32(limit*60000)); !ok {
+			return nil, isochrone.ErrNothingReached
+		}
 	}
+	l, b := q.level(rb)
+	rc, err := q.roadCells(ctx, l, i)
+	if err != nil {
+		return nil, err
+	}
+	fo := q.opt.Fill
+	fo.MaxSeconds = limit * 60
+	fo.Box = b
 	fo.MaxBytes = int64(q.opt.MaxCells) * isochrone.BytesPerCell
-	grid, err := isochrone.FillContext(ctx, q.nets[i].Graph, sr, fo)
+	grid, err := rc.Fill(ctx, sr, fo)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +441,7 @@ func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, d
 		return nil, err
 	}
 	r := &IsochroneResult{Network: name, Direction: dir, Point: pts[0], Snapped: sn.Point, SnapM: sn.Dist,
-		Minutes: minutes, Bands: bands, Grid: grid, Settled: sr.Settled()}
+		Minutes: minutes, Bands: bands, Grid: grid, CellMetres: rc.CellMetres, Settled: sr.Settled()}
 	r.Residents, r.ByCounty = q.residents(grid, minutes)
 	r.Estimate = q.estimate
 	return r, nil
@@ -316,7 +471,13 @@ func (q *Query) search(ctx context.Context, i int, pts []graph.Point, dir graph.
 	}
 	sn := first
 	sr := q.pools[i].Get().(*graph.Search)
-	if err := sr.RunContext(ctx, dir, seeds, graph.Stop{Limit: uint32(limitMin * 60000)}); err != nil {
+	var err error
+	if c := q.ch[i].Load(); c != nil {
+		err = sr.RunCH(ctx, c, dir, seeds, uint32(limitMin*60000))
+	} else {
+		err = sr.RunContext(ctx, dir, seeds, graph.Stop{Limit: uint32(limitMin * 60000)})
+	}
+	if err != nil {
 		q.pools[i].Put(sr)
 		return nil, sn, err
 	}
@@ -406,11 +567,6 @@ func (q *Query) Difference(ctx context.Context, alt string, pt graph.Point, dir 
 	if first {
 		return nil, isochrone.ErrNothingReached
 	}
-	// pad by the access distance (degrees at the box's latitude)
-	pad := max(q.opt.Fill.AccessMetres, 0) + 2*q.opt.Fill.CellMetres
-	midLat := (box[1] + box[3]) / 2 * math.Pi / 180
-	dLat, dLon := pad/110574, pad/(111320*math.Cos(midLat))
-	box = [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}
 	d := &DiffResult{Steps: DiffSteps}
 	if d.Base, err = q.isochrone(ctx, "base", []graph.Point{pt}, dir, minutes, &box); err != nil {
 		return nil, err

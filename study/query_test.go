@@ -189,3 +189,80 @@ func TestQueryAccess(t *testing.T) {
 		t.Errorf("areas %+v: want all first", tabs[0].Areas)
 	}
 }
+
+// TestQueryHierarchySameAnswers: with the networks' hierarchies built
+// (PHAST searches) the isochrones, residents and differences are those of
+// Dijkstra searches, cell for cell.
+func TestQueryHierarchySameAnswers(t *testing.T) {
+	s := withPeople(t)
+	q, err := NewQuery(s, QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pt := graph.Point{Lon: 116.0, Lat: 36.0}
+	type answer struct {
+		iso  *IsochroneResult
+		diff *DiffResult
+	}
+	ask := func() []answer {
+		var out []answer
+		for _, dir := range []graph.Direction{graph.Outbound, graph.Inbound} {
+			for _, n := range q.Networks() {
+				r, err := q.Isochrone(ctx, n.Name, pt, dir, []float64{5, 10, 20})
+				if errors.As(err, new(BadPointError)) {
+					continue // a network without the road beside the point
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := q.Difference(ctx, n.Name, pt, dir, []float64{5, 10, 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, answer{r, d})
+			}
+		}
+		return out
+	}
+	dijkstra := ask()
+	if err := q.BuildHierarchies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range q.nets {
+		if q.ch[i].Load() == nil {
+			t.Fatalf("network %d has no hierarchy", i)
+		}
+	}
+	phast := ask()
+	if len(phast) != len(dijkstra) || len(phast) < 4 {
+		t.Fatalf("%d answers with Dijkstra, %d with PHAST", len(dijkstra), len(phast))
+	}
+	same := func(a, b *IsochroneResult) bool {
+		if a.Grid.W != b.Grid.W || a.Grid.H != b.Grid.H || a.Grid.MinLon != b.Grid.MinLon || a.Grid.MinLat != b.Grid.MinLat {
+			return false
+		}
+		for k := range a.Grid.T {
+			if a.Grid.T[k] != b.Grid.T[k] && !(math.IsInf(float64(a.Grid.T[k]), 1) && math.IsInf(float64(b.Grid.T[k]), 1)) {
+				return false
+			}
+		}
+		for k := range a.Residents {
+			if a.Residents[k] != b.Residents[k] {
+				return false
+			}
+		}
+		return true
+	}
+	reached := 0
+	for i := range dijkstra {
+		a, b := dijkstra[i], phast[i]
+		if !same(a.iso, b.iso) || !same(a.diff.Base, b.diff.Base) || !same(a.diff.Alt, b.diff.Alt) || *a.diff.Gainers != *b.diff.Gainers {
+			t.Errorf("answer %d (%s, %v): PHAST differs from Dijkstra", i, a.iso.Network, a.iso.Direction)
+		}
+		reached += len(a.iso.Bands[2].Polygons)
+	}
+	if reached == 0 {
+		t.Fatal("no band reached anything: the test proves little")
+	}
+}

@@ -67,10 +67,13 @@ func (q *Query) Access(ctx context.Context, name string) (*AccessTable, error) {
 	}
 }
 
-// Warm computes every network's access table in the background, one at a
-// time, so that the first request for each finds it ready.
+// Warm builds every network's contraction hierarchy (for PHAST searches;
+// see PHASTMaxNodes) and then computes every network's access table, in
+// the background, one at a time, so that the first requests find them
+// ready; queries meanwhile search with Dijkstra.
 func (q *Query) Warm() {
 	go func() {
+		_ = q.BuildHierarchies(context.Background())
 		for _, n := range q.nets {
 			_, _ = q.Access(context.Background(), n.Name)
 		}

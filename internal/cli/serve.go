@@ -25,6 +25,7 @@ func init() { register(serveCmd) }
 func serveCmd(e *env) *cobra.Command {
 	var graphPath, studyPath, addr, planner, profile string
 	var cell float64
+	var detail int
 	lim := server.DefaultLimits()
 	c := &cobra.Command{
 		Use:   "serve (--graph G | --study STUDY.yaml) [--addr 127.0.0.1:8080]",
@@ -53,6 +54,9 @@ says otherwise. Stop with Ctrl-C.`,
 			if !(cell == 0 || cell >= isochrone.MinCellMetres && cell <= isochrone.MaxCellMetres) {
 				return usagef("serve: --cell %v is out of range (want %v to %v metres)", cell, isochrone.MinCellMetres, isochrone.MaxCellMetres)
 			}
+			if detail != -1 && (detail < 10_000 || detail > isochrone.MaxCells) {
+				return usagef("serve: --detail-cells %d is out of range (want 10000 to %d, or -1 for always the finest cells)", detail, isochrone.MaxCells)
+			}
 			_, port, err := net.SplitHostPort(addr)
 			if err == nil {
 				_, err = strconv.ParseUint(port, 10, 16)
@@ -78,7 +82,7 @@ says otherwise. Stop with Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			q, err := study.NewQuery(s, study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: cell}, MaxCells: lim.MaxCells})
+			q, err := study.NewQuery(s, study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: cell}, MaxCells: lim.MaxCells, DetailCells: detail})
 			if err != nil {
 				return err
 			}
@@ -118,7 +122,8 @@ says otherwise. Stop with Ctrl-C.`,
 	f.StringVar(&planner, "places", "", "with --graph: the planner's places file")
 	f.StringVar(&profile, "profile", "", "with --graph: speed profile YAML")
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
-	f.Float64Var(&cell, "cell", 0, "isochrone grid cell in metres (default: the study's isochrones.cell_m, else 100)")
+	f.Float64Var(&cell, "cell", 0, "finest isochrone grid cell in metres (default: the study's isochrones.cell_m, else 100)")
+	f.IntVar(&detail, "detail-cells", study.DefaultDetailCells, "an isochrone whose grid at --cell would have more cells is computed on coarser cells (1.5, 2, 3, 4, 6, 8, 12 or 16 times), the finest within this many (-1: always --cell)")
 	f.Float64Var(&lim.MaxMinutes, "max-minutes", lim.MaxMinutes, "largest band a request may ask for (minutes, at most 240)")
 	f.IntVar(&lim.MaxBands, "max-bands", lim.MaxBands, "bands per request")
 	f.IntVar(&lim.MaxSources, "max-sources", lim.MaxSources, "points of one multi-source isochrone (points=...)")

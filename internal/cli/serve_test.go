@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -176,23 +179,34 @@ func demoQuery(b testing.TB) *study.Query {
 
 // BenchmarkServeIsochrone60 is one 60-minute isochrone from Georgetown on
 // the Delaware demo (search, grid, bands, residents), as /api/isochrone
-// computes it, on grids of 100 m (the study's cell_m) and 250 m cells.
+// computes it: at the demo's 100 m cells with the default level of detail
+// (study.DefaultDetailCells), always at 100 m, and at 250 m.
 func BenchmarkServeIsochrone60(b *testing.B) {
 	q := demoQuery(b)
 	pt := graph.Point{Lon: -75.385, Lat: 38.690}
-	for _, cell := range []float64{100, 250} {
-		qc, err := study.NewQuery(q.Study(), study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: cell}})
+	for _, c := range []struct {
+		name   string
+		cell   float64
+		detail int
+	}{{"cell=100,detail=default", 100, 0}, {"cell=100,detail=none", 100, -1}, {"cell=250", 250, -1}} {
+		qc, err := study.NewQuery(q.Study(), study.QueryOptions{Fill: isochrone.FillOptions{CellMetres: c.cell}, DetailCells: c.detail})
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("cell=%g", cell), func(b *testing.B) {
+		if _, err := qc.Isochrone(context.Background(), "base", pt, graph.Outbound, []float64{60}); err != nil {
+			b.Fatal(err) // road cells walked before the clock
+		}
+		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			var r *study.IsochroneResult
 			for b.Loop() {
-				r, err := qc.Isochrone(context.Background(), "base", pt, graph.Outbound, []float64{15, 30, 45, 60})
+				r, err = qc.Isochrone(context.Background(), "base", pt, graph.Outbound, []float64{15, 30, 45, 60})
 				if err != nil || len(r.Bands) != 4 {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(r.Grid.W*r.Grid.H), "cells")
+			b.ReportMetric(r.CellMetres, "cell_m")
 		})
 	}
 }
@@ -211,6 +225,131 @@ func TestServeUsage(t *testing.T) {
 	} {
 		if code, _, stderr := run(t, args...); code != 2 {
 			t.Errorf("%v: got exit %d want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+// BenchmarkServeRandom60 asks the server's handler (no network between)
+// for 60-minute isochrones from random points within 250 m of the demo's
+// towns under random networks, as the load test does, with the answer
+// cache off: the CPU one request costs the server.
+func BenchmarkServeRandom60(b *testing.B) {
+	q0 := demoQuery(b)
+	for _, c := range []struct {
+		detail int
+		phast  bool
+	}{{400_000, false}, {400_000, true}, {100_000, false}, {100_000, true}} {
+		q, err := study.NewQuery(q0.Study(), study.QueryOptions{DetailCells: c.detail})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c.phast {
+			if err := q.BuildHierarchies(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(fmt.Sprintf("detail=%d,phast=%v", c.detail, c.phast), func(b *testing.B) { benchServeRandom(b, q) })
+	}
+}
+
+func benchServeRandom(b *testing.B, q *study.Query) {
+	lim := server.DefaultLimits()
+	lim.CacheBytes = -1
+	srv, err := server.New(q, lim, func(string, ...any) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps, err := q.Places("base")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var nets []string
+	for _, n := range q.Networks() {
+		nets = append(nets, n.Name)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	ask := func() int {
+		t := ps[rng.IntN(len(ps))]
+		r, a := 250*math.Sqrt(rng.Float64()), 2*math.Pi*rng.Float64()
+		lon := t.Lon + r*math.Cos(a)/(111320*math.Cos(t.Lat*math.Pi/180))
+		lat := t.Lat + r*math.Sin(a)/110574
+		u := fmt.Sprintf("/api/isochrone?lon=%.6f&lat=%.6f&minutes=60&alternative=%s", lon, lat, url.QueryEscape(nets[rng.IntN(len(nets))]))
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("GET", u, nil))
+		return w.Code
+	}
+	for range 10 * len(nets) {
+		ask() // walk the networks' road cells before the clock
+	}
+	codes := map[int]int{}
+	for b.Loop() {
+		codes[ask()]++
+	}
+	if codes[200] == 0 {
+		b.Fatalf("no answer: %v", codes)
+	}
+}
+
+// TestServePHASTDemo: on the Delaware demo, isochrones with the networks'
+// hierarchies (PHAST) have Dijkstra's grids and residents, cell for cell,
+// from random points, both ways, under the base and an alternative.
+func TestServePHASTDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds six hierarchies")
+	}
+	q := demoQuery(t)
+	ctx := context.Background()
+	ps, err := q.Places("base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	type ask struct {
+		net string
+		pt  graph.Point
+		dir graph.Direction
+	}
+	var asks []ask
+	for range 6 {
+		p := ps[rng.IntN(len(ps))]
+		for _, dir := range []graph.Direction{graph.Outbound, graph.Inbound} {
+			for _, n := range []string{"base", "us113-expressway"} {
+				asks = append(asks, ask{n, graph.Point{Lon: p.Lon + 0.01*(rng.Float64()-0.5), Lat: p.Lat + 0.01*(rng.Float64()-0.5)}, dir})
+			}
+		}
+	}
+	run := func() []*study.IsochroneResult {
+		var out []*study.IsochroneResult
+		for _, a := range asks {
+			r, err := q.Isochrone(ctx, a.net, a.pt, a.dir, []float64{30, 60})
+			if err != nil {
+				t.Fatalf("%+v: %v", a, err)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	dijkstra := run()
+	if err := q.BuildHierarchies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	phast := run()
+	for i := range asks {
+		a, b := dijkstra[i], phast[i]
+		if a.Grid.W != b.Grid.W || a.Grid.H != b.Grid.H || a.Grid.MinLon != b.Grid.MinLon {
+			t.Fatalf("%+v: grids differ in shape", asks[i])
+		}
+		n := 0
+		for k := range a.Grid.T {
+			if a.Grid.T[k] != b.Grid.T[k] && !(math.IsInf(float64(a.Grid.T[k]), 1) && math.IsInf(float64(b.Grid.T[k]), 1)) {
+				n++
+			}
+		}
+		if n > 0 || a.Residents[1] != b.Residents[1] {
+			t.Errorf("%+v: %d cells differ; residents within 60 min %v (Dijkstra) vs %v (PHAST)", asks[i], n, a.Residents[1], b.Residents[1])
+		}
+		if a.Residents[1] < 1000 {
+			t.Errorf("%+v: only %v residents within 60 min", asks[i], a.Residents[1])
 		}
 	}
 }

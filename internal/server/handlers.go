@@ -202,6 +202,9 @@ func (s *Server) controlsGeoJSON(w http.ResponseWriter, r *http.Request) {
 func (s *Server) isoProps(res *study.IsochroneResult, towns []places.Place, l i18n.Lang) func(i int) map[string]any {
 	return func(i int) map[string]any {
 		p := map[string]any{"network": res.Network, "direction": dirName(res.Direction)}
+		if res.CellMetres > 0 {
+			p["cell_m"] = res.CellMetres // the level of detail it was computed at
+		}
 		if res.Residents != nil {
 			p["residents"] = math.Round(res.Residents[i])
 			p["residents_text"] = i18n.People(l, res.Residents[i])

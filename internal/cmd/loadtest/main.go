@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -31,14 +33,19 @@ func main() {
 	minutes := flag.String("minutes", "60", "bands asked for")
 	pid := flag.Int("pid", 0, "server process id, for its peak memory (VmHWM); 0: not reported")
 	seed := flag.Uint64("seed", 1, "random seed")
+	jitter := flag.Float64("jitter", 250, "each request's point moves up to this many metres from its road point, so that no two questions are alike (0 to 1000)")
 	flag.Parse()
-	if err := run(*base, *clients, *duration, *minutes, *pid, *seed); err != nil {
+	if *jitter < 0 || *jitter > 1000 {
+		fmt.Fprintln(os.Stderr, "loadtest: -jitter: want 0 to 1000 metres")
+		os.Exit(2)
+	}
+	if err := run(*base, *clients, *duration, *minutes, *pid, *seed, *jitter); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base string, clients int, duration time.Duration, minutes string, pid int, seed uint64) error {
+func run(base string, clients int, duration time.Duration, minutes string, pid int, seed uint64, jitter float64) error {
 	u, err := url.Parse(base)
 	if err != nil {
 		return err
@@ -107,6 +114,7 @@ func run(base string, clients int, duration time.Duration, minutes string, pid i
 		code int
 	}
 	results := make([][]sample, clients)
+	cpu0, _ := cpuSeconds(pid)
 	stop := time.Now().Add(duration)
 	var wg sync.WaitGroup
 	t0 := time.Now()
@@ -117,6 +125,10 @@ func run(base string, clients int, duration time.Duration, minutes string, pid i
 			rng := rand.New(rand.NewPCG(seed, uint64(c)))
 			for time.Now().Before(stop) {
 				p := pts[rng.IntN(len(pts))]
+				// a random point within jitter metres of the road point
+				r, a := jitter*math.Sqrt(rng.Float64()), 2*math.Pi*rng.Float64()
+				p[0] += r * math.Cos(a) / (111320 * math.Cos(p[1]*math.Pi/180))
+				p[1] += r * math.Sin(a) / 110574
 				net := meta.Networks[rng.IntN(len(meta.Networks))]
 				q := fmt.Sprintf("%s/api/isochrone?lon=%.6f&lat=%.6f&minutes=%s&alternative=%s", base, p[0], p[1], minutes, url.QueryEscape(net))
 				s := time.Now()
@@ -133,6 +145,7 @@ func run(base string, clients int, duration time.Duration, minutes string, pid i
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
+	cpu1, cpuErr := cpuSeconds(pid)
 	var lat []time.Duration
 	codes := map[int]int{}
 	for _, rs := range results {
@@ -144,10 +157,18 @@ func run(base string, clients int, duration time.Duration, minutes string, pid i
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	errs := len(lat) - codes[200]
-	fmt.Printf("clients %d, %v, minutes %s, %d networks, %d random road points\n", clients, duration, minutes, len(meta.Networks), len(pts))
+	fmt.Printf("clients %d, %v, minutes %s, %d networks, %d random road points moved up to %g m\n", clients, duration, minutes, len(meta.Networks), len(pts), jitter)
 	fmt.Printf("requests %d, throughput %.1f/s, errors %d (status counts %v)\n", len(lat), float64(len(lat))/elapsed.Seconds(), errs, codes)
 	fmt.Printf("latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.50).Round(time.Millisecond), pct(0.90).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		self := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		fmt.Printf("load generator CPU %.1f s (%.2f ms a request)\n", self.Seconds(), self.Seconds()*1000/float64(len(lat)))
+	}
 	if pid > 0 {
+		if cpuErr == nil {
+			fmt.Printf("server CPU during the run %.1f s (%.2f ms a request)\n", cpu1-cpu0, (cpu1-cpu0)*1000/float64(len(lat)))
+		}
 		if hwm, err := peakKB(pid); err == nil {
 			fmt.Printf("server peak memory (VmHWM) %.0f MiB\n", float64(hwm)/1024)
 		} else {
@@ -168,6 +189,31 @@ func getJSON(u string, v any) error {
 		return fmt.Errorf("%s: %d %s", u, resp.StatusCode, b)
 	}
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// cpuSeconds reads a process's user and system CPU time (Linux, clock
+// ticks of 1/100 s, the kernel's USER_HZ).
+func cpuSeconds(pid int) (float64, error) {
+	if pid <= 0 {
+		return 0, fmt.Errorf("no pid")
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// fields after the command name in parentheses: state is field 3,
+	// utime 14 and stime 15
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad /proc/%d/stat", pid)
+	}
+	return (u + st) / 100, nil
 }
 
 // peakKB reads VmHWM of a process (Linux).
