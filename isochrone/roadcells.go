@@ -1,9 +1,11 @@
 package isochrone
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/fastroad/fastroad/graph"
 )
@@ -168,7 +170,48 @@ func newRoadCells(ctx context.Context, g *graph.Graph, f Frame, keep func(si int
 		rs.first = uint32(first)
 		rc.segs = append(rc.segs, rs)
 	}
+	rc.sortByPlace()
 	return rc, nil
+}
+
+// sortByPlace orders the segments (and their cells) along a Z-order curve
+// of their first end's cell, so that a fill writes the grid in nearby
+// places one after another instead of all over it.
+func (rc *RoadCells) sortByPlace() {
+	n := len(rc.segs)
+	key := make([]uint64, n)
+	for k := range rc.segs {
+		c := rc.segs[k].fromCell
+		key[k] = zorder(uint32(max(c[0], 0)), uint32(max(c[1], 0)))<<20 | uint64(k)&(1<<20-1)
+	}
+	idx := make([]int32, n)
+	for k := range idx {
+		idx[k] = int32(k)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
+	segs := make([]roadSeg, 0, n)
+	cells := make([]roadCell, 0, len(rc.cells))
+	for _, k := range idx {
+		rs := rc.segs[k]
+		end := uint32(len(rc.cells))
+		if int(k)+1 < n {
+			end = rc.segs[k+1].first
+		}
+		c := rc.cells[rs.first:end]
+		rs.first = uint32(len(cells))
+		cells = append(cells, c...)
+		segs = append(segs, rs)
+	}
+	rc.segs, rc.cells = segs, cells
+}
+
+// zorder interleaves the low 22 bits of x and y.
+func zorder(x, y uint32) uint64 {
+	var z uint64
+	for b := 0; b < 22; b++ {
+		z |= uint64(x>>b&1)<<(2*b) | uint64(y>>b&1)<<(2*b+1)
+	}
+	return z
 }
 
 // segmentCells appends to dst the cells segment si passes through, walked

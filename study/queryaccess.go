@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/isochrone"
@@ -67,17 +68,39 @@ func (q *Query) Access(ctx context.Context, name string) (*AccessTable, error) {
 	}
 }
 
-// Warm builds every network's contraction hierarchy (for PHAST searches;
-// see PHASTMaxNodes) and then computes every network's access table, in
-// the background, one at a time, so that the first requests find them
-// ready; queries meanwhile search with Dijkstra.
-func (q *Query) Warm() {
+// Warm runs Ready in the background, so that the server answers at once;
+// queries meanwhile search with Dijkstra and walk road cells on first use.
+// done, if not nil, is called once all is ready, with the time it took.
+func (q *Query) Warm(done func(time.Duration)) {
 	go func() {
-		_ = q.BuildHierarchies(context.Background())
-		for _, n := range q.nets {
-			_, _ = q.Access(context.Background(), n.Name)
+		t0 := time.Now()
+		_ = q.Ready(context.Background())
+		if done != nil {
+			done(time.Since(t0))
 		}
 	}()
+}
+
+// Ready builds, one at a time, what queries use: every network's
+// contraction hierarchy (PHAST searches; see PHASTMaxNodes), its road
+// cells at every level of detail, and its access table.
+func (q *Query) Ready(ctx context.Context) error {
+	if err := q.BuildHierarchies(ctx); err != nil {
+		return err
+	}
+	for l := range q.levels {
+		for i := range q.nets {
+			if _, err := q.roadCells(ctx, l, i); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range q.nets {
+		if _, err := q.Access(ctx, n.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (q *Query) evaluate(i int) (*AccessTable, error) {

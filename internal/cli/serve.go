@@ -90,7 +90,9 @@ says otherwise. Stop with Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			q.Warm()
+			q.Warm(func(d time.Duration) {
+				fmt.Fprintf(e.stderr, "ready: hierarchies, road cells and access tables of %d networks built in %.1f s\n", len(q.Networks()), d.Seconds())
+			})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)

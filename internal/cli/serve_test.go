@@ -238,13 +238,13 @@ func BenchmarkServeRandom60(b *testing.B) {
 	for _, c := range []struct {
 		detail int
 		phast  bool
-	}{{400_000, false}, {400_000, true}, {100_000, false}, {100_000, true}} {
+	}{{400_000, true}, {study.DefaultDetailCells, false}, {study.DefaultDetailCells, true}} {
 		q, err := study.NewQuery(q0.Study(), study.QueryOptions{DetailCells: c.detail})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if c.phast {
-			if err := q.BuildHierarchies(context.Background()); err != nil {
+			if err := q.Ready(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}
