@@ -112,6 +112,9 @@ func TestServeBrowser(t *testing.T) {
 		if n, err := count(ctx, `document.querySelectorAll('#bands-table tr').length`); err != nil || n != 4 {
 			return fmt.Errorf("band table: %d rows, want 4 (%v)", n, err)
 		}
+		if n, err := count(ctx, `document.querySelectorAll('#cell-note').length`); err != nil || n != 1 {
+			return fmt.Errorf("no note of the cell size the answer was computed on (%v)", err)
+		}
 		if err := shot(ctx, "serve-1-georgetown.png"); err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ var uiText = map[string][2]string{
 	"losers":          {"residents lose at least 1 minute", "常住人口增加至少1分钟"},
 	"saves":           {"saves ≥ {0} min", "节省 ≥ {0} 分钟"},
 	"costs":           {"costs ≥ {0} min", "增加 ≥ {0} 分钟"},
+	"cells":           {"Computed on cells of {0} m (coarser for larger areas; the report uses the study's cells).", "按 {0} 米网格计算（范围越大网格越粗；报告采用研究设定的网格）。"},
 	"newly":           {"newly reached", "新纳入"},
 	"lost":            {"no longer reached", "不再可达"},
 	"towns":           {"Towns", "城镇"},

@@ -163,7 +163,7 @@
         rows += '<tr><td><span class="swatch" style="background:' + bandColour(p.minutes) + '"></span>' + p.minutes + ' ' + esc(t('minutes')) +
           '</td><td>' + p.area_km2.toFixed(0) + ' km²</td><td>' + (p.residents !== undefined ? esc(p.residents_text) : '') + '</td></tr>';
       });
-      $('result').innerHTML = head + '<table id="bands-table">' + rows + '</table>';
+      $('result').innerHTML = head + '<table id="bands-table">' + rows + '</table>' + cellNote(fc);
       return;
     }
     var base = byLayer('base'), alt = byLayer('alternative');
@@ -183,7 +183,13 @@
       ' <span class="swatch" style="background:#555"></span>' + esc(t('lost'));
     var p0 = fc.features.length ? fc.features[0].properties : {};
     var people = p0.gainers !== undefined ? '<p id="gainers"><b>' + num(p0.gainers) + '</b> ' + esc(t('gainers')) + '; <b>' + num(p0.losers) + '</b> ' + esc(t('losers')) + '</p>' : '';
-    $('result').innerHTML = head + '<p><b>' + esc(t('difference')) + '</b></p>' + people + '<p>' + legend + '</p><table id="bands-table">' + rows + '</table>';
+    $('result').innerHTML = head + '<p><b>' + esc(t('difference')) + '</b></p>' + people + '<p>' + legend + '</p><table id="bands-table">' + rows + '</table>' + cellNote(fc);
+  }
+
+  // The grid cell the answer was computed on (coarser for larger areas).
+  function cellNote(fc) {
+    var f = fc.features.filter(function (f) { return f.properties.cell_m; })[0];
+    return f ? '<p class="note" id="cell-note">' + esc(t('cells', f.properties.cell_m)) + '</p>' : '';
   }
 
   function showError(e) {
