@@ -104,14 +104,47 @@ func appendPolygon(buf []byte, p Polygon) []byte {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, '[')
-			buf = strconv.AppendFloat(buf, q[0], 'f', -1, 64)
+			buf = appendMicro(buf, q[0])
 			buf = append(buf, ',')
-			buf = strconv.AppendFloat(buf, q[1], 'f', -1, 64)
+			buf = appendMicro(buf, q[1])
 			buf = append(buf, ']')
 		}
 		buf = append(buf, ']')
 	}
 	return append(buf, ']')
+}
+
+// appendMicro appends x, a coordinate roundPolygon rounded to 6 decimals,
+// as strconv.AppendFloat(buf, x, 'f', -1, 64) would (the shortest decimal
+// that reads back as x, which for such a value is its 6-decimal form with
+// trailing zeros cut), from integers instead of a float-to-decimal
+// conversion; anything else (|x| >= 1e9, not finite) goes to AppendFloat.
+func appendMicro(buf []byte, x float64) []byte {
+	m := math.Round(x * 1e6)
+	if !(math.Abs(x) < 1e9) || m/1e6 != x {
+		return strconv.AppendFloat(buf, x, 'f', -1, 64)
+	}
+	n := int64(m)
+	if n < 0 || math.Signbit(x) {
+		buf = append(buf, '-')
+		n = -n
+	}
+	buf = strconv.AppendInt(buf, n/1e6, 10)
+	frac := n % 1e6
+	if frac == 0 {
+		return buf
+	}
+	var d [7]byte
+	d[0] = '.'
+	for i := 6; i >= 1; i-- {
+		d[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	end := 7
+	for d[end-1] == '0' {
+		end--
+	}
+	return append(buf, d[:end]...)
 }
 
 // roundPolygon rounds p's coordinates to 6 decimals, dropping repeated

@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -258,4 +260,27 @@ func ExampleWriteGeoJSON() {
 	// {"type":"Feature","properties":{"area_km2":0.534,"minutes":5,"station":"杭州东"},"geometry":{"type":"Polygon","coordinates":[[[120.205,30.31],[120.21,30.305],[120.215,30.31],[120.21,30.315],[120.205,30.31]]]}}
 	// ]}
 	// <nil>
+}
+
+// TestAppendMicro: coordinates rounded to 6 decimals print exactly as
+// strconv's shortest form, negative, zero, whole and tiny ones included.
+func TestAppendMicro(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	vals := []float64{0, -0.000001, 0.000001, 1, -75, 180, -180, 39.5, -75.385, 1e9 - 1, 1e9, 12.3456789, math.Inf(1)}
+	for range 200000 {
+		vals = append(vals, (r.Float64()-0.5)*360, (r.Float64()-0.5)*2e-5, float64(r.IntN(2000)-1000)/8)
+	}
+	for _, v := range vals {
+		x := math.Round(v*1e6) / 1e6
+		if math.IsInf(v, 0) || math.Abs(v) >= 1e9 {
+			x = v
+		}
+		for _, y := range []float64{x, v} {
+			got := string(appendMicro(nil, y))
+			want := strconv.FormatFloat(y, 'f', -1, 64)
+			if got != want {
+				t.Fatalf("%v: got %s want %s", y, got, want)
+			}
+		}
+	}
 }
