@@ -66,11 +66,16 @@ var DetailFactors = []float64{1, 1.5, 2, 3, 4, 6, 8, 12, 16}
 
 // PHASTMaxNodes: networks of at most this many nodes answer a query with a
 // sweep over their whole hierarchy (graph.Search.RunCH), larger ones with a
-// Dijkstra search cut at the query's minutes. An assumption: on Delaware
-// (54k nodes) the sweep costs about a tenth of a 60-minute search; a sweep
-// grows with the whole network, a search with what an hour reaches, which
-// a province of tens of millions of nodes is many times larger than.
-const PHASTMaxNodes = 2_000_000
+// Dijkstra search cut at the query's minutes. A sweep costs about 15 ns a
+// node of the whole network, a search about 120 ns a node it settles, so
+// the sweep pays while a query reaches more than about an eighth of the
+// network. Measured: on Delaware (54k nodes) a 60-minute query settles
+// 25-38k nodes, sweep 0.8 ms against 5 ms; on a 4 x 4 Delaware mosaic
+// (866k nodes) sweep 13 ms against 3 ms for a 60-minute search settling
+// 26k nodes (105 ms for all of them). At 300,000 nodes a sweep costs about
+// 4 ms, what a 60-minute search costs in a dense county; an assumption
+// beyond the two measured sizes.
+const PHASTMaxNodes = 300_000
 
 type queryLevel struct {
 	frame isochrone.Frame
