@@ -132,11 +132,11 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 	box := opt.Box
 	if box == ([4]float64{}) {
 		var ok bool
-		box, ok = reachedBox(g, s, maxMs)
+		box, ok = ReachedBox(g, s, maxMs)
 		if !ok {
 			return nil, ErrNothingReached
 		}
-		box = padBox(box, opt.AccessMetres+2*opt.CellMetres)
+		box = PadBox(box, opt.AccessMetres+2*opt.CellMetres)
 	}
 	if opt.MaxBytes > 0 {
 		w, h := gridSize(box[0], box[1], box[2], box[3], opt.CellMetres)
@@ -177,9 +177,9 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 	return grid, nil
 }
 
-// reachedBox is the bounding box of nodes reached within maxMs that touch a
-// land-access segment.
-func reachedBox(g *graph.Graph, s *graph.Search, maxMs float64) ([4]float64, bool) {
+// ReachedBox is the bounding box of the nodes the last run of s reached
+// within maxMs; false when it reached none.
+func ReachedBox(g *graph.Graph, s *graph.Search, maxMs float64) ([4]float64, bool) {
 	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	found := false
 	for _, v := range s.Touched() {

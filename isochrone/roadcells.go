@@ -291,11 +291,11 @@ func (rc *RoadCells) Fill(ctx context.Context, s *graph.Search, opt FillOptions)
 	box := opt.Box
 	if box == ([4]float64{}) {
 		var ok bool
-		box, ok = reachedBox(rc.g, s, maxMs)
+		box, ok = ReachedBox(rc.g, s, maxMs)
 		if !ok {
 			return nil, ErrNothingReached
 		}
-		box = padBox(box, opt.AccessMetres+2*opt.CellMetres)
+		box = PadBox(box, opt.AccessMetres+2*opt.CellMetres)
 	}
 	win, ok := rc.Window(box)
 	if !ok {
@@ -304,8 +304,8 @@ func (rc *RoadCells) Fill(ctx context.Context, s *graph.Search, opt FillOptions)
 	return rc.fill(ctx, s, opt, win, maxMs)
 }
 
-// padBox widens a lon/lat box by m metres on every side.
-func padBox(box [4]float64, m float64) [4]float64 {
+// PadBox widens a lon/lat box by m metres on every side.
+func PadBox(box [4]float64, m float64) [4]float64 {
 	dLat := m / 111000
 	dLon := dLat / math.Max(math.Cos((box[1]+box[3])/2*math.Pi/180), 0.01)
 	return [4]float64{box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat}

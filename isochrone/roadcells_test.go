@@ -19,8 +19,8 @@ func referenceFill(g *graph.Graph, s *graph.Search, opt FillOptions) *Grid {
 	maxMs := opt.MaxSeconds * 1000
 	box := opt.Box
 	if box == ([4]float64{}) {
-		box, _ = reachedBox(g, s, maxMs)
-		box = padBox(box, opt.AccessMetres+2*opt.CellMetres)
+		box, _ = ReachedBox(g, s, maxMs)
+		box = PadBox(box, opt.AccessMetres+2*opt.CellMetres)
 	}
 	grid, err := NewGrid(box[0], box[1], box[2], box[3], opt.CellMetres)
 	if err != nil {

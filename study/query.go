@@ -237,7 +237,7 @@ func (q *Query) makeLevels() error {
 		if cell > isochrone.MaxCellMetres {
 			break
 		}
-		fr, err := isochrone.NewFrame(padBox(box, max(q.opt.Fill.AccessMetres, 0)+2*cell), cell)
+		fr, err := isochrone.NewFrame(isochrone.PadBox(box, max(q.opt.Fill.AccessMetres, 0)+2*cell), cell)
 		if err != nil {
 			return fmt.Errorf("query: %w", err)
 		}
@@ -249,20 +249,13 @@ func (q *Query) makeLevels() error {
 	return nil
 }
 
-// padBox widens a lon/lat box by m metres on every side.
-func padBox(b [4]float64, m float64) [4]float64 {
-	midLat := (b[1] + b[3]) / 2 * math.Pi / 180
-	dLat, dLon := m/110574, m/(111320*math.Cos(midLat))
-	return [4]float64{b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat}
-}
-
 // level picks the finest level whose grid over the reached box (padded by
 // the access distance and two of the level's cells) has at most
 // DetailCells cells, the coarsest when none has; it returns the padded box.
 func (q *Query) level(reached [4]float64) (int, [4]float64) {
 	for l := range q.levels {
 		f := &q.levels[l].frame
-		b := padBox(reached, max(q.opt.Fill.AccessMetres, 0)+2*f.CellMetres)
+		b := isochrone.PadBox(reached, max(q.opt.Fill.AccessMetres, 0)+2*f.CellMetres)
 		w, ok := f.Window(b)
 		if !ok || q.opt.DetailCells < 0 || w.W*w.H <= q.opt.DetailCells || l == len(q.levels)-1 {
 			return l, b
@@ -424,7 +417,7 @@ func (q *Query) isochrone(ctx context.Context, name string, pts []graph.Point, d
 		rb = *reached
 	} else {
 		var ok bool
-		if rb, ok = reachedBox(q.nets[i].Graph, sr, uint32(limit*60000)); !ok {
+		if rb, ok = isochrone.ReachedBox(q.nets[i].Graph, sr, limit*60000); !ok {
 			return nil, isochrone.ErrNothingReached
 		}
 	}
@@ -558,7 +551,7 @@ func (q *Query) Difference(ctx context.Context, alt string, pt graph.Point, dir 
 		if err != nil {
 			return nil, err
 		}
-		b, ok := reachedBox(q.nets[i].Graph, sr, uint32(limit*60000))
+		b, ok := isochrone.ReachedBox(q.nets[i].Graph, sr, limit*60000)
 		q.pools[i].Put(sr)
 		if !ok {
 			continue
@@ -604,20 +597,4 @@ func (q *Query) Difference(ctx context.Context, alt string, pt graph.Point, dir 
 		d.Gainers, d.Losers = &gain, &loss
 	}
 	return d, nil
-}
-
-// reachedBox is the box of the nodes the last run of sr reached within
-// limit milliseconds.
-func reachedBox(g *graph.Graph, sr *graph.Search, limit uint32) ([4]float64, bool) {
-	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	ok := false
-	for _, v := range sr.Touched() {
-		if t := sr.Time(v); t == graph.Inf || t > limit {
-			continue
-		}
-		p := g.Node(v)
-		b = [4]float64{min(b[0], p.Lon), min(b[1], p.Lat), max(b[2], p.Lon), max(b[3], p.Lat)}
-		ok = true
-	}
-	return b, ok
 }
