@@ -104,10 +104,10 @@ type QueryOptions struct {
 	DetailCells int
 }
 
-// DefaultDetailCells is the default QueryOptions.DetailCells: about the
-// pixels of a browser's map (1000 x 400), so that a grid cell is about a
-// pixel of a map showing the whole isochrone; an assumption sized by the
-// load test (BENCHMARKS.md, map viewer).
+// DefaultDetailCells is the default QueryOptions.DetailCells: a grid of
+// about 350 x 350 cells, a cell two or three pixels of a browser's map
+// pane showing the whole isochrone; an assumption sized by the load test
+// (docs/serve.md, "Speed and load").
 const DefaultDetailCells = 120_000
 
 type accessOnce struct {
@@ -223,11 +223,11 @@ func (q *Query) indexPeople() error {
 func (q *Query) makeLevels() error {
 	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, n := range q.nets {
-		g := n.Graph
-		for v := range g.NodeLon {
-			p := g.Node(int32(v))
-			box = [4]float64{min(box[0], p.Lon), min(box[1], p.Lat), max(box[2], p.Lon), max(box[3], p.Lat)}
+		if n.Graph.NumNodes() == 0 {
+			continue
 		}
+		lo, hi := n.Graph.Bounds()
+		box = [4]float64{min(box[0], lo.Lon), min(box[1], lo.Lat), max(box[2], hi.Lon), max(box[3], hi.Lat)}
 	}
 	if !(box[0] <= box[2]) {
 		return errors.New("query: the networks have no nodes")
