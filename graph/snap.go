@@ -72,6 +72,9 @@ type snapIndex struct {
 	piece          []uint32 // index of the first point of the piece within the segment geometry
 }
 
+// minSnapCell is the smallest grid cell, in degrees (about 11 m).
+const minSnapCell = 1e-4
+
 var snapMu sync.Mutex
 
 func (g *Graph) index() *snapIndex {
@@ -88,7 +91,7 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	npieces := len(g.Segments) + len(g.ShapeLon)
 	area := math.Max((hi.Lon-lo.Lon)*(hi.Lat-lo.Lat), 1e-8)
 	cell := math.Sqrt(area / math.Max(float64(npieces)/2, 1))
-	cell = math.Max(cell, 1e-4)
+	cell = math.Max(cell, minSnapCell)
 	ix := &snapIndex{minLon: lo.Lon, minLat: lo.Lat, cell: cell}
 	ix.w = int((hi.Lon-lo.Lon)/cell) + 1
 	ix.h = int((hi.Lat-lo.Lat)/cell) + 1
