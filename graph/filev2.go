@@ -248,6 +248,12 @@ func convU32(b []byte, out []uint32) {
 	}
 }
 
+func convU64(b []byte, out []uint64) {
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+}
+
 func convI32(b []byte, out []int32) {
 	for i := range out {
 		out[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))

@@ -63,7 +63,8 @@ func TestV3StoresWhatV2Derives(t *testing.T) {
 		}
 		for _, dec := range []func([]byte) (*Graph, error){
 			func(b []byte) (*Graph, error) { return Decode(bytes.NewReader(b)) },
-			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b))) },
+			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b)), nil) },
+			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b)), inMemory(b)) },
 		} {
 			from3, err := dec(v3)
 			if err != nil {
@@ -97,7 +98,7 @@ func TestV3Portable(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), native) {
 		t.Fatal("portable encoding differs from the native one")
 	}
-	got, err := decodeAt(bytes.NewReader(native), int64(len(native)))
+	got, err := decodeAt(bytes.NewReader(native), int64(len(native)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +106,35 @@ func TestV3Portable(t *testing.T) {
 		t.Errorf("portable decode: %s differs", f)
 	}
 	bad := repairSums(setSegPad(native))
-	if _, err := decodeAt(bytes.NewReader(bad), int64(len(bad))); !errors.As(err, new(*FormatError)) {
+	if _, err := decodeAt(bytes.NewReader(bad), int64(len(bad)), nil); !errors.As(err, new(*FormatError)) {
 		t.Errorf("nonzero segment padding, portable path: got %v, want a FormatError", err)
 	}
+}
+
+// inMemory stands for mapFile: the first n bytes of b, copied to 8-byte
+// aligned memory as a mapping would be.
+func inMemory(b []byte) func(n int64) ([]byte, error) {
+	return func(n int64) ([]byte, error) {
+		w := make([]uint64, (n+7)/8)
+		m := rawBytes(w)[:n]
+		copy(m, b)
+		return m, nil
+	}
+}
+
+// decodeFile writes b to a file and reads it with DecodeFile (mapped).
+func decodeFile(t *testing.T, b []byte) (*Graph, error) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "g.graph")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return DecodeFile(f)
 }
 
 // v3Offset returns the offset of section i in a version 3 file.
@@ -190,7 +217,9 @@ func TestV3Rejects(t *testing.T) {
 	} {
 		for _, dec := range []func([]byte) (*Graph, error){
 			func(b []byte) (*Graph, error) { return Decode(bytes.NewReader(b)) },
-			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b))) },
+			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b)), nil) },
+			func(b []byte) (*Graph, error) { return decodeAt(bytes.NewReader(b), int64(len(b)), inMemory(b)) },
+			func(b []byte) (*Graph, error) { return decodeFile(t, b) },
 		} {
 			_, err := dec(c.data)
 			var fe *FormatError

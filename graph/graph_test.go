@@ -292,12 +292,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, repairSums(data)} {
-			// The parallel, exact-allocation path of DecodeFile (size
-			// known) must agree with Decode on what decodes.
-			gExact, errExact := decodeAt(bytes.NewReader(in), int64(len(in)))
+			// The parallel paths of DecodeFile (size known; sections read
+			// into exact allocations, or checked in a mapping) must agree
+			// with Decode on what decodes.
+			gExact, errExact := decodeAt(bytes.NewReader(in), int64(len(in)), nil)
+			gMapped, errMapped := decodeAt(bytes.NewReader(in), int64(len(in)), inMemory(in))
 			g, err := Decode(bytes.NewReader(in))
-			if (err == nil) != (errExact == nil) {
-				t.Fatalf("Decode error %v, exact-size decode error %v: want both nil or both not", err, errExact)
+			if (err == nil) != (errExact == nil) || (err == nil) != (errMapped == nil) {
+				t.Fatalf("Decode error %v, exact-size decode error %v, mapped decode error %v: want all nil or none", err, errExact, errMapped)
 			}
 			if err != nil {
 				continue
@@ -313,7 +315,7 @@ func FuzzDecode(f *testing.F) {
 			if in[len(Magic)] == 2 {
 				enc = encodeV2
 			}
-			for _, h := range []*Graph{g, gExact} {
+			for _, h := range []*Graph{g, gExact, gMapped} {
 				var out bytes.Buffer
 				if err := enc(&out, h); err != nil {
 					t.Fatal(err)

@@ -269,6 +269,9 @@ func (g *Graph) snapWith(ix *snapIndex, p Point, opt SnapOptions) (Snap, error) 
 					}
 					k := ix.piece[i]
 					pts = g.Shape(pts[:0], s)
+					if int(k)+1 >= len(pts) {
+						continue // only in an index read from a hostile file
+					}
 					t, d := proj.Piece(pts[k], pts[k+1])
 					if d < best.Dist || (d == best.Dist && (s < best.Seg || (s == best.Seg && k < bestPiece))) {
 						best.Dist, best.Seg, bestPiece, bestT = d, s, k, t
