@@ -270,3 +270,34 @@ func BenchmarkCRC32C(b *testing.B) {
 		crc32.Update(0, castagnoli, buf)
 	}
 }
+
+// TestV3HostileSnapPiece: a grid entry naming a piece its segment does not
+// have (within the most any segment has, so it decodes) is skipped by
+// snapping, not a panic.
+func TestV3HostileSnapPiece(t *testing.T) {
+	g := gridGraph(t, 10)
+	var buf bytes.Buffer
+	if err := Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	ix := g.index()
+	e := -1
+	for i, s := range ix.seg {
+		if g.ShapeFirst[s+1] == g.ShapeFirst[s] { // a segment of one piece
+			e = i
+			break
+		}
+	}
+	if e < 0 {
+		t.Fatal("no straight segment in the grid")
+	}
+	c := bytes.Clone(buf.Bytes())
+	binary.LittleEndian.PutUint32(c[v3Offset(t, c, secSnapPiece)+4*e:], 1)
+	got, err := Decode(bytes.NewReader(repairSums(c)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ix.seg[max(e-5, 0) : e+5] {
+		got.SnapPoint(got.Node(g.Segments[s].From), SnapOptions{})
+	}
+}
