@@ -309,7 +309,7 @@ func FuzzDecode(f *testing.F) {
 			if g.NumNodes() > 0 {
 				s := NewSearch(g)
 				s.Run(Outbound, []Seed{{Node: 0}}, Stop{})
-				g.SnapPoint(g.Node(0), SnapOptions{MaxDist: 1e6})
+				g.SnapPoint(g.Node(0), SnapOptions{})
 			}
 			enc := Encode
 			if in[len(Magic)] == 2 {
