@@ -301,3 +301,28 @@ func TestV3HostileSnapPiece(t *testing.T) {
 		got.SnapPoint(got.Node(g.Segments[s].From), SnapOptions{})
 	}
 }
+
+// TestWithEditsSharesSnapIndex: a speed edit keeps the geometry, so the
+// edited graph uses the same snapping grid, and snaps as one built afresh.
+func TestWithEditsSharesSnapIndex(t *testing.T) {
+	g := gridGraph(t, 30)
+	ix := g.index()
+	e := g.WithEdits(func(s int32, seg *Segment) {
+		if s%3 == 0 {
+			seg.Flags |= Closed
+		}
+	})
+	if e.snap != ix {
+		t.Fatal("WithEdits did not share the snapping grid")
+	}
+	fresh := *e
+	fresh.snap = nil
+	for v := int32(0); v < int32(g.NumNodes()); v += 7 {
+		p := Point{Lon: g.Node(v).Lon + 0.0003, Lat: g.Node(v).Lat + 0.0001}
+		a, errA := e.SnapPoint(p, SnapOptions{})
+		b, errB := fresh.SnapPoint(p, SnapOptions{})
+		if a != b || !reflect.DeepEqual(errA, errB) {
+			t.Fatalf("point %v: shared grid %+v (%v), fresh grid %+v (%v)", p, a, errA, b, errB)
+		}
+	}
+}
