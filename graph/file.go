@@ -29,20 +29,22 @@ import (
 //	sections: each an array exactly as the Graph holds it in memory on a
 //	          little-endian machine, zero padding to a multiple of 8 bytes
 //	          and an 8-byte trailer: CRC-32C (Castagnoli) of the array and
-//	          its padding, then the section's number (u32). In order:
+//	          its padding, then the section's number (u32). Every section
+//	          starts at a multiple of 8 bytes. In order:
 //
-//	           0 node ids (nodes x i64)       12 arc segments (arcs x u32)
-//	           1 node lon (nodes x i32)       13 reverse arc offsets (nodes+1 x u32)
-//	           2 node lat (nodes x i32)       14 reverse arc heads (arcs x i32)
-//	           3 segments (segments x 48 B)   15 reverse arc weights (arcs x u32)
-//	           4 shape offsets (segments+1)   16 reverse arc segments (arcs x u32)
-//	           5 shape lon (shape x i32)      17 SegArc (2 x segments x i32)
-//	           6 shape lat (shape x i32)      18 Component (nodes x i32)
-//	           7 string offsets (strings+1)   19 CompSize (components x i32)
-//	           8 string bytes                 20 snapping grid cell offsets (cells+1 x u32)
-//	           9 arc offsets (nodes+1 x u32)  21 snapping grid segments (entries x i32)
-//	          10 arc heads (arcs x i32)       22 snapping grid pieces (entries x u32)
-//	          11 arc weights (arcs x u32)
+//	           0 node ids (nodes x i64)        13 packed arcs (arcs x u64: head<<32 | weight)
+//	           1 node lon (nodes x i32)        14 reverse arc offsets (nodes+1 x u32)
+//	           2 node lat (nodes x i32)        15 reverse arc heads (arcs x i32)
+//	           3 segments (segments x 48 B)    16 reverse arc weights (arcs x u32)
+//	           4 shape offsets (segments+1)    17 reverse arc segments (arcs x u32)
+//	           5 shape lon (shape x i32)       18 packed reverse arcs (arcs x u64)
+//	           6 shape lat (shape x i32)       19 SegArc (2 x segments x i32)
+//	           7 string offsets (strings+1)    20 Component (nodes x i32)
+//	           8 string bytes                  21 CompSize (components x i32)
+//	           9 arc offsets (nodes+1 x u32)   22 snapping grid cell offsets (cells+1 x u32)
+//	          10 arc heads (arcs x i32)        23 snapping grid segments (entries x i32)
+//	          11 arc weights (arcs x u32)      24 snapping grid pieces (entries x u32)
+//	          12 arc segments (arcs x u32)
 //
 //	          A segment record is the Segment struct: from i32, to i32,
 //	          length f64, way id i64, name u32, ref u32, speed fwd f32,
@@ -51,21 +53,23 @@ import (
 // With FlagCH, a contraction-hierarchy section (CH.Encode, its own header
 // and checksums) follows the sections.
 //
-// Version 3 stores what version 2 derived on every load (both adjacencies,
-// SegArc, the components) and the snapping index built on the first snap,
-// so that loading is one read per section straight into the final slices
-// (sections read in parallel by DecodeFile) and O(n) checks: the header's
-// counts against the file's size before anything is allocated, every
-// section's checksum, and the structure the rest of the package indexes
-// with (offsets monotone and ending at their counts, heads, segments,
-// components and grid entries in range, SegArc the inverse of the arcs'
-// segments). The packed arc words are derived (one pass). Files are read,
-// not memory-mapped: the checksums and checks touch every byte anyway, and
-// slices into a mapping would outlive an unmap (graphs share slices, see
-// WithEdits) or fault if the file were truncated under them.
+// Version 3 stores what version 2 derived on every load (both adjacencies
+// with their packed words, SegArc, the components) and the snapping index
+// that the first snap built, so that a load does no derivation: DecodeFile
+// checks the header's counts against the file's size, memory-maps the file
+// and checksums and checks the sections in place on every core; Decode
+// (any reader), and DecodeFile where mapping is not available, read each
+// section straight into its final slice. The checks are O(n) and cover
+// what the package indexes with (see check): offsets monotone and ending
+// at their counts; heads, segments, components and grid entries in range;
+// packed words equal to heads and weights. Mapping rather than reading:
+// reading copies every byte into fresh memory, whose page faults and
+// zeroing cost several times the checksums on the machine this was
+// measured on (docs/scale.md); a mapping's pages are the page cache's,
+// shared by every process that maps the file.
 //
-// Version 2 files (no sections 9-22; segments in columns) still load, with
-// everything derived as before.
+// Version 2 (segments in columns; only nodes, segments, shapes and strings
+// stored, everything else derived on load) is still read.
 
 // Magic opens every graph file.
 const Magic = "FASTRGPH"
@@ -238,8 +242,7 @@ func headerV3Len(nl int) uint64 { return (headerV3Fields(nl) + 4 + 7) &^ 7 }
 // fastroad (version 2), checking header, counts, indices and checksums.
 // It reads r sequentially and grows each array as its data arrives (a
 // corrupt count fails at end of input, never allocates what it claims);
-// DecodeFile, knowing the size, allocates each array once and reads
-// sections in parallel.
+// DecodeFile, knowing the size, maps the file or allocates each array once.
 func Decode(r io.Reader) (*Graph, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	d := &decoder{r: br, crc: crc32.NewIEEE()}
@@ -926,8 +929,8 @@ func parallel(order []int, job func(i int) error) error {
 	return nil
 }
 
-// check validates what the rest of the package indexes with, and derives
-// the strings and the packed arc words: O(n) checks, in parallel.
+// check validates what the rest of the package indexes with (O(n) checks,
+// in parallel) and makes the string table.
 func (d *v3) check() error {
 	g := d.g
 	n, ns := int32(len(g.NodeLon)), int32(len(g.Segments))
