@@ -496,8 +496,8 @@ func (e *sectionWriter) write(b []byte) {
 	}
 }
 
-// writeSection writes v as section tag: its memory on a little-endian
-// machine (when put is nil or the layout is native), else through put,
+// writeSection writes v as section tag: its memory when that is the file's
+// layout (a little-endian machine; never for segments), else through put,
 // which encodes a block of elements of size bytes each.
 func writeSection[T any](e *sectionWriter, tag int, v []T, size int, put func(b []byte, v []T)) {
 	if tag != e.tag {
