@@ -391,18 +391,18 @@ func Encode(w io.Writer, g *Graph) error {
 		}
 	}
 	off := make([]uint32, len(g.Strings)+1)
-	total := 0
+	total := uint64(0)
 	for i, s := range g.Strings {
 		if len(s) > MaxStringLen {
 			return fmt.Errorf("string %d (a name or ref) is %d bytes, more than the %d (1 MiB) a graph file holds", i, len(s), MaxStringLen)
 		}
-		total += len(s)
+		total += uint64(len(s))
 		if total > math.MaxUint32 {
 			return fmt.Errorf("names and refs take more than 4 GiB, more than a graph file holds")
 		}
 		off[i+1] = uint32(total)
 	}
-	blob := make([]byte, 0, total)
+	blob := make([]byte, 0, int(total))
 	for _, s := range g.Strings {
 		blob = append(blob, s...)
 	}
@@ -432,7 +432,7 @@ func Encode(w io.Writer, g *Graph) error {
 	for _, v := range []int64{st.Ways, st.SkippedWays, st.MissingNodeRefs, st.ClippedWays, st.ShortWays, st.PlannedWays} {
 		hb = le.AppendUint64(hb, uint64(v))
 	}
-	for _, v := range []int{total, m, len(g.CompSize), ix.w, ix.h, len(ix.seg)} {
+	for _, v := range []int{int(total), m, len(g.CompSize), ix.w, ix.h, len(ix.seg)} {
 		hb = le.AppendUint64(hb, uint64(v))
 	}
 	for _, v := range []float64{ix.minLon, ix.minLat, ix.cell} {

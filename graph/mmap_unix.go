@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"errors"
+	"math"
 	"os"
 	"syscall"
 )
@@ -17,6 +19,9 @@ func mapFile(f *os.File, off, n int64) ([]byte, error) {
 	}
 	page := int64(os.Getpagesize())
 	start := off &^ (page - 1)
+	if n+off-start > math.MaxInt {
+		return nil, errors.New("file too large to map on this platform")
+	}
 	b, err := syscall.Mmap(int(f.Fd()), start, int(n+off-start), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE)
 	if err != nil {
 		return nil, err
