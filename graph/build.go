@@ -333,7 +333,12 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	ng.In.pack()
 	ng.CH = nil
 	ng.components()
-	ng.snap = nil
+	// The snapping grid depends only on the geometry, which edits keep:
+	// share it (read from the file or built by an earlier snap) instead of
+	// building it again on the edited graph's first snap.
+	snapMu.Lock()
+	ng.snap = g.snap
+	snapMu.Unlock()
 	return &ng
 }
 

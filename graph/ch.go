@@ -866,6 +866,13 @@ func chFormatError(format string, args ...any) error {
 // another node count (*FormatError) or for other arcs or weights
 // (ErrStaleCH), and checks checksums, ranks and arc indices.
 func DecodeCH(r io.Reader, g *Graph) (*CH, error) {
+	return decodeCH(r, g, -1)
+}
+
+// decodeCH is DecodeCH knowing that avail bytes are left in r (-1:
+// unknown): the counts are then checked against them and each array is
+// allocated once at its final length.
+func decodeCH(r io.Reader, g *Graph, avail int64) (*CH, error) {
 	d := &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(chHeaderLen)), chHeaderLen), crc: crc32.NewIEEE()}
 	magic := make([]byte, len(CHMagic))
 	d.read(magic)
@@ -893,7 +900,10 @@ func DecodeCH(r io.Reader, g *Graph) (*CH, error) {
 		return nil, chFormatError("implausible arc counts (%d up, %d down)", nup, ndown)
 	}
 	body := 4 * (nodes + 2*(nodes+1) + 2*nup + 2*ndown + 1)
-	d = &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(body)), 1<<16), crc: crc32.NewIEEE()}
+	if avail >= 0 && uint64(chHeaderLen)+body > uint64(avail) {
+		return nil, &FormatError{"file is truncated"}
+	}
+	d = &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(body)), 1<<16), crc: crc32.NewIEEE(), exact: avail >= 0}
 	c := &CH{arcs: arcs, sum: sum}
 	c.Rank = readArray(d, nodes, 4, convI32)
 	for _, x := range []struct {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -531,10 +532,29 @@ func FuzzDecodeCH(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Add([]byte(CHMagic))
+	// The same graph in a version 3 file flagged as followed by a
+	// hierarchy: each input is also decoded as that file's hierarchy
+	// section, by the three file paths (stream, exact reads, mapping).
+	var gb bytes.Buffer
+	if err := Encode(&gb, g); err != nil {
+		f.Fatal(err)
+	}
+	withCH := bytes.Clone(gb.Bytes())
+	binary.LittleEndian.PutUint32(withCH[len(Magic)+4:], FlagCH)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, repairCHSums(data)} {
+			file := repairSums(append(bytes.Clone(withCH), in...))
+			_, errStream := Decode(bytes.NewReader(file))
+			_, errExact := decodeAt(bytes.NewReader(file), int64(len(file)), nil)
+			_, errMapped := decodeAt(bytes.NewReader(file), int64(len(file)), inMemory(file))
+			if (errStream == nil) != (errExact == nil) || (errStream == nil) != (errMapped == nil) {
+				t.Fatalf("graph file with this hierarchy: stream error %v, exact %v, mapped %v: want all nil or none", errStream, errExact, errMapped)
+			}
 			c, err := DecodeCH(bytes.NewReader(in), g)
 			if err != nil {
+				if errStream == nil {
+					t.Fatalf("the hierarchy decodes inside a graph file but not alone: %v", err)
+				}
 				continue
 			}
 			// A hierarchy that decodes must answer queries and re-encode to the same bytes.

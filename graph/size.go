@@ -3,7 +3,9 @@ package graph
 import "unsafe"
 
 // MemoryBytes returns the bytes held by the graph's slices (not counting the
-// snapping index, built on first use, or string contents).
+// packed arc words, the snapping index — read from a version 3 file, else
+// built on first use — or string contents). After DecodeFile they may be
+// a file mapping's pages rather than heap.
 func (g *Graph) MemoryBytes() int64 {
 	n := int64(0)
 	add := func(l int, size uintptr) { n += int64(l) * int64(size) }

@@ -72,6 +72,9 @@ type snapIndex struct {
 	piece          []uint32 // index of the first point of the piece within the segment geometry
 }
 
+// minSnapCell is the smallest grid cell, in degrees (about 11 m).
+const minSnapCell = 1e-4
+
 var snapMu sync.Mutex
 
 func (g *Graph) index() *snapIndex {
@@ -88,7 +91,7 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	npieces := len(g.Segments) + len(g.ShapeLon)
 	area := math.Max((hi.Lon-lo.Lon)*(hi.Lat-lo.Lat), 1e-8)
 	cell := math.Sqrt(area / math.Max(float64(npieces)/2, 1))
-	cell = math.Max(cell, 1e-4)
+	cell = math.Max(cell, minSnapCell)
 	ix := &snapIndex{minLon: lo.Lon, minLat: lo.Lat, cell: cell}
 	ix.w = int((hi.Lon-lo.Lon)/cell) + 1
 	ix.h = int((hi.Lat-lo.Lat)/cell) + 1
@@ -266,6 +269,9 @@ func (g *Graph) snapWith(ix *snapIndex, p Point, opt SnapOptions) (Snap, error) 
 					}
 					k := ix.piece[i]
 					pts = g.Shape(pts[:0], s)
+					if int(k)+1 >= len(pts) {
+						continue // only in an index read from a hostile file
+					}
 					t, d := proj.Piece(pts[k], pts[k+1])
 					if d < best.Dist || (d == best.Dist && (s < best.Seg || (s == best.Seg && k < bestPiece))) {
 						best.Dist, best.Seg, bestPiece, bestT = d, s, k, t

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +24,17 @@ func TestBenchMosaicAndGraph(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "one_to_all\t") || !strings.Contains(stdout, "matrix_20x20_dijkstra\t") {
 		t.Fatalf("bench graph: got exit %d, stdout %q, stderr %q; want 0 and the timings", code, stdout, stderr)
 	}
+	// Rewriting a current-version file gives the same bytes.
+	g2 := filepath.Join(dir, "m2-rewritten.graph")
+	if code, _, stderr := run(t, "bench", "rewrite", g, "-o", g2); code != 0 {
+		t.Fatalf("bench rewrite: got exit %d (%s), want 0", code, stderr)
+	}
+	if a, b := readAll(t, g), readAll(t, g2); !bytes.Equal(a, b) {
+		t.Errorf("bench rewrite of a current-version file: %d bytes differ from the %d read", len(b), len(a))
+	}
 	for _, args := range [][]string{
+		{"bench", "rewrite", g},
+		{"bench", "rewrite", m, "-o", g2 + "x"},
 		{"bench", "mosaic", "../../testdata/monaco.osm.pbf", "-o", m + "x", "--n", "65"},
 		{"bench", "mosaic", "../../testdata/monaco.osm.pbf", "-o", m + "x", "--seams", "0"},
 		{"bench", "graph", g, "--points", "0"},
@@ -32,4 +44,13 @@ func TestBenchMosaicAndGraph(t *testing.T) {
 			t.Errorf("%v: got exit %d, want 2", args, code)
 		}
 	}
+}
+
+func readAll(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
