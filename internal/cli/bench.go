@@ -135,6 +135,9 @@ extrapolated). Wall clock and process CPU time (getrusage) for each.`,
 			fmt.Fprintf(w, "load\t%.3fs wall, %.3fs CPU\n", wall.Seconds(), cpu.Seconds())
 			fmt.Fprintf(w, "snap_index\t%v\nsnap_%d\t%v\n", m.SnapIndex, 2*opt.Points, m.Snap)
 			fmt.Fprintf(w, "one_to_all\t%v (%d nodes settled)\n", m.OneToAll, m.OneToAllSettled)
+			if m.OneToAllPHAST.Wall > 0 {
+				fmt.Fprintf(w, "one_to_all_phast\t%v (the hierarchy's sweep; equal times checked)\n", m.OneToAllPHAST)
+			}
 			fmt.Fprintf(w, "bounded_%dmin\t%v (%d nodes settled)\n", opt.LimitMinutes, m.Bounded, m.BoundedSettled)
 			if m.MatrixCH.Wall > 0 {
 				fmt.Fprintf(w, "matrix_%dx%d_ch\t%v\n", opt.Points, opt.Points, m.MatrixCH)

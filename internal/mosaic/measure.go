@@ -49,6 +49,7 @@ type Measurement struct {
 	Snap                  Timing // snapping 2*Points points
 	OneToAll              Timing // median of Searches one-to-all searches
 	OneToAllSettled       int
+	OneToAllPHAST         Timing // the same searches on the hierarchy (graph.Search.RunCH; zero without one)
 	Bounded               Timing // one search stopped at LimitMinutes
 	BoundedSettled        int
 	MatrixCH              Timing // Points x Points with the hierarchy (zero without one)
@@ -152,6 +153,27 @@ func Measure(ctx context.Context, g *graph.Graph, opt MeasureOptions) (Measureme
 	}
 	slices.SortFunc(runs, func(a, b Timing) int { return int(a.Wall - b.Wall) })
 	m.OneToAll = runs[len(runs)/2]
+	if g.CH != nil && g.CH.Valid(g) {
+		// the same searches by PHAST, each checked against Dijkstra's times
+		p, ref := graph.NewSearch(g), graph.NewSearch(g)
+		p.NoPaths, ref.NoPaths = true, true
+		runs = runs[:0]
+		for _, v := range nodes[2*opt.Points:] {
+			sw = start()
+			if err := p.RunCH(ctx, g.CH, graph.Outbound, []graph.Seed{{Node: v}}, 0); err != nil {
+				return m, err
+			}
+			runs = append(runs, sw.stop())
+			ref.Run(graph.Outbound, []graph.Seed{{Node: v}}, graph.Stop{})
+			for u := int32(0); u < int32(g.NumNodes()); u++ {
+				if p.Time(u) != ref.Time(u) {
+					return m, fmt.Errorf("PHAST from node %d: node %d at %d ms, Dijkstra %d", v, u, p.Time(u), ref.Time(u))
+				}
+			}
+		}
+		slices.SortFunc(runs, func(a, b Timing) int { return int(a.Wall - b.Wall) })
+		m.OneToAllPHAST = runs[len(runs)/2]
+	}
 	sw = start()
 	s.Run(graph.Outbound, []graph.Seed{{Node: nodes[2*opt.Points]}}, graph.Stop{Limit: uint32(opt.LimitMinutes) * 60000})
 	m.Bounded = sw.stop()
