@@ -151,9 +151,6 @@ func (rc *RoadCells) Bytes() int64 {
 	return int64(len(rc.segs))*36 + int64(len(rc.cells))*24
 }
 
-// Graph returns the graph the tables were built for.
-func (rc *RoadCells) Graph() *graph.Graph { return rc.g }
-
 func newRoadCells(ctx context.Context, g *graph.Graph, f Frame, keep func(si int) bool) (*RoadCells, error) {
 	rc := &RoadCells{Frame: f, g: g}
 	var pts []graph.Point
