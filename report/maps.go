@@ -36,6 +36,9 @@ type MapOptions struct {
 	ContextLegend []render.LegendItem
 	// ExtraLegend are the legend entries of Extra (edited roads, conflicts).
 	ExtraLegend []render.LegendItem
+	// Cache, when set, keeps the rasterised roads and lines between the
+	// maps drawn with it (see render.Cache): the maps of a study share it.
+	Cache *render.Cache
 }
 
 func (o *MapOptions) defaults() {
@@ -205,7 +208,7 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 // and the places, with a legend of the areas, then everything else drawn:
 // road classes, place kinds, edited roads and control lines, context.
 func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []render.LegendItem, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
-	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
+	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font, Cache: opt.Cache}
 	// The frame shows more than bounds where their shape differs from the
 	// frame's: draw the roads and places of all of it.
 	if proj, err := m.Projection(); err == nil {

@@ -171,6 +171,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	c.Lang = opt.Lang
 	if !opt.NoMaps {
 		out.ctx = s.newMapContext()
+		out.cache = render.NewCache(0)
 	}
 	errs := make([]error, len(nets))
 	var wg sync.WaitGroup
@@ -377,7 +378,8 @@ type outputs struct {
 	files    map[string]File
 	fontInfo render.FontInfo
 	titles   []string
-	ctx      *mapContext // drawn under every map; nil without maps
+	ctx      *mapContext   // drawn under every map; nil without maps
+	cache    *render.Cache // the maps' rasterised roads and lines
 	mapTime  time.Duration
 }
 
@@ -434,7 +436,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		// Every isochrone map of a study shows the same box (the grids'),
 		// so maps side by side compare place for place.
 		m := report.MapOptions{Title: title, LegendTitle: legendTitle, Font: opt.Font, Extra: extra, Lang: lang, LimitMinutes: opt.LimitMinutes,
-			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box}
+			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box, Cache: out.cache}
 		if out.ctx != nil {
 			m.Context, m.ContextAreas, m.ContextLegend = out.ctx.lines, out.ctx.areas, out.ctx.legend(lang)
 		}
