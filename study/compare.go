@@ -109,9 +109,10 @@ type Comparison struct {
 }
 
 // Compare evaluates the base and every alternative and renders every
-// output into memory. Alternatives are evaluated at most Workers at a
-// time; each keeps only what the report needs once its grids have been
-// drawn, so memory follows the number of workers, not of alternatives.
+// output into memory. Networks (the base among them) are evaluated and
+// drawn at most Workers at a time; each alternative keeps only what the
+// report needs once its grids have been drawn, so memory follows the
+// number of workers, not of alternatives.
 func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	spec := &s.Spec
 	opt.defaults(spec)
@@ -159,23 +160,22 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	savs := make([]map[string]*report.PeopleSavings, len(nets))
 	outcomes := make([]*report.Outcome, len(nets))
 
-	// The base first: every alternative's differences need its grids.
-	if outcomes[0], err = s.evaluate(ctx, nets[0], c.Eval); err != nil {
-		return nil, err
-	}
-	opt.Log("evaluated the base")
-	base := outcomes[0]
-	if opt.Lang == "" {
-		opt.Lang = studyLang(spec, base.Places)
-	}
-	c.Lang = opt.Lang
 	if !opt.NoMaps {
 		out.ctx = s.newMapContext()
 		out.cache = render.NewCache(0)
 	}
+	// Every network is evaluated in the pool of Workers, the base first:
+	// it takes its slot before any alternative, so that alternatives
+	// waiting for the base's grids (their differences and savings need
+	// them) never hold every slot. An alternative is evaluated while the
+	// base is, and the base's maps are drawn while alternatives are.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	baseDone := make(chan struct{}) // closed once outcomes[0] and opt.Lang are set
 	errs := make([]error, len(nets))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opt.Workers)
+	sem <- struct{}{} // the base's slot
 	for i := 1; i < len(nets); i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -187,6 +187,11 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 				return
 			}
 			o, err := s.evaluate(ctx, nets[i], c.Eval)
+			<-baseDone
+			base := outcomes[0]
+			if err == nil && base == nil {
+				err = ctx.Err() // the base failed: its error is reported
+			}
 			if err == nil && c.People != nil {
 				savs[i], err = savings(c.People, base, o, c.Eval.Limit)
 			}
@@ -199,11 +204,27 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 			outcomes[i], errs[i] = o, err
 		}(i)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	base, err := s.evaluate(ctx, nets[0], c.Eval)
+	if err == nil {
+		if opt.Lang == "" {
+			opt.Lang = studyLang(spec, base.Places)
+		}
+		c.Lang = opt.Lang
+		outcomes[0] = base
+		opt.Log("evaluated the base")
+		close(baseDone)
+		err = s.renderNetwork(ctx, out, base, nil, nil, nil, opt)
+	} else {
+		close(baseDone)
+	}
+	<-sem
+	if err != nil {
+		cancel()
+		wg.Wait()
 		return nil, err
 	}
-	if err := s.renderNetwork(ctx, out, base, nil, nil, nil, opt); err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	opt.Log("evaluated base and %d alternatives", len(nets)-1)
