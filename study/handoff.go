@@ -527,6 +527,14 @@ func addGeoJSONLayer(w *gpkg.Writer, name, file string, data []byte) error {
 }
 
 func geometryOf(typ string, raw json.RawMessage) (gpkg.Geometry, error) {
+	if g, ok := fastGeometry(typ, raw); ok {
+		return g, nil
+	}
+	return jsonGeometry(typ, raw)
+}
+
+// jsonGeometry is geometryOf by encoding/json.
+func jsonGeometry(typ string, raw json.RawMessage) (gpkg.Geometry, error) {
 	switch typ {
 	case "Point":
 		var p gpkg.Point
