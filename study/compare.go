@@ -162,7 +162,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 
 	if !opt.NoMaps {
 		out.ctx = s.newMapContext()
-		out.cache = render.NewCache(0)
+		out.cache = report.NewMapCache()
 	}
 	// Every network is evaluated in the pool of Workers, the base first:
 	// it takes its slot before any alternative, so that alternatives
@@ -399,8 +399,8 @@ type outputs struct {
 	files    map[string]File
 	fontInfo render.FontInfo
 	titles   []string
-	ctx      *mapContext   // drawn under every map; nil without maps
-	cache    *render.Cache // the maps' rasterised roads and lines
+	ctx      *mapContext      // drawn under every map; nil without maps
+	cache    *report.MapCache // the maps' road lines and their rasterised coverage
 	mapTime  time.Duration
 }
 
