@@ -134,13 +134,24 @@ func Classify(diff *isochrone.Grid, steps []float64) DiffClasses {
 			most, least = max(most, v), min(least, v)
 		}
 	}
-	var mask isochrone.Grid
+	// One mask and one contour workspace for every class.
+	var mask []float32
+	var cr *isochrone.Contourer
 	contour := func(lo, hi float32) []isochrone.Polygon {
-		if mask.T == nil {
-			mask = *diff
-			mask.T = make([]float32, len(diff.T))
+		if mask == nil {
+			mask = make([]float32, len(diff.T))
 		}
-		return contourMask(&mask, diff, lo, hi)
+		if !maskOf(mask, diff.T, lo, hi) {
+			return nil
+		}
+		if cr == nil {
+			g := *diff
+			g.T = mask
+			cr = isochrone.NewContourer(&g)
+		} else {
+			cr.SetTimes(mask)
+		}
+		return cr.Contour(0)
 	}
 	for _, m := range steps {
 		s := float32(m * 60)
@@ -172,24 +183,22 @@ func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone
 	return c.Gains, c.Losses
 }
 
-// contourMask returns the polygons around the cells of g whose value v
-// has lo <= v <= hi (never NaN), with mask (g's shape) as the workspace.
-func contourMask(mask, g *isochrone.Grid, lo, hi float32) []isochrone.Polygon {
+// maskOf sets mask[k] to -1 where lo <= v[k] <= hi (never NaN), +Inf
+// elsewhere: contoured at 0, the cells where that holds. It reports
+// whether any cell does.
+func maskOf(mask, v []float32, lo, hi float32) bool {
 	inf := float32(math.Inf(1))
 	found := false
-	dst := mask.T[:len(g.T)]
-	for k, v := range g.T {
-		if lo <= v && v <= hi {
-			dst[k] = -1
+	mask = mask[:len(v)]
+	for k, x := range v {
+		if lo <= x && x <= hi {
+			mask[k] = -1
 			found = true
 		} else {
-			dst[k] = inf
+			mask[k] = inf
 		}
 	}
-	if !found {
-		return nil
-	}
-	return isochrone.Contour(mask, 0)
+	return found
 }
 
 // rimSeconds: a reached cell within this of the limit, next to a cell not
