@@ -22,14 +22,6 @@ func encodeOpaqueRGBA(w io.Writer, m *image.RGBA) (ok bool, err error) {
 	if width <= 0 || height <= 0 {
 		return false, nil
 	}
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		row := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
-		for i := 3; i < len(row); i += 4 {
-			if row[i] != 0xff {
-				return false, nil
-			}
-		}
-	}
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
 	chunk := func(typ string, data []byte) {
@@ -55,10 +47,19 @@ func encodeOpaqueRGBA(w io.Writer, m *image.RGBA) (ok bool, err error) {
 		return false, err
 	}
 	line := make([]byte, 1+3*width) // line[0] = 0: filter None
+	dst := line[1:]
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		src := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
-		for x, j := 0, 1; x < width; x, j = x+1, j+3 {
-			line[j], line[j+1], line[j+2] = src[4*x], src[4*x+1], src[4*x+2]
+		// Packed and checked opaque in one pass: nothing reaches w before
+		// the last row, so a translucent pixel still falls back cleanly.
+		alpha := byte(0xff)
+		for x := range width {
+			s, d := src[4*x:4*x+4:4*x+4], dst[3*x:3*x+3:3*x+3]
+			d[0], d[1], d[2] = s[0], s[1], s[2]
+			alpha &= s[3]
+		}
+		if alpha != 0xff {
+			return false, nil
 		}
 		if _, err := zw.Write(line); err != nil {
 			return false, err
