@@ -51,7 +51,6 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 	var data bytes.Buffer
 	var ends []int // end of each strip in data
 	vals := make([]float32, g.W)
-	planes := make([]byte, 4*g.W)
 	diff := make([]byte, 4*g.W)
 	zw, err := zlib.NewWriterLevel(&data, zlib.BestSpeed)
 	if err != nil {
@@ -62,14 +61,17 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 		for y := top; y < min(top+rowsPerStrip, g.H); y++ {
 			row(g.H-1-y, vals) // image row 0 is the north
 			// floating-point predictor: big-endian bytes split into planes,
-			// then each byte minus the one before it
-			for i, v := range vals {
-				b := math.Float32bits(v)
-				planes[i], planes[g.W+i], planes[2*g.W+i], planes[3*g.W+i] = byte(b>>24), byte(b>>16), byte(b>>8), byte(b)
-			}
-			diff[0] = planes[0]
-			for k := 1; k < len(planes); k++ {
-				diff[k] = planes[k] - planes[k-1]
+			// then each byte minus the one before it (across planes too),
+			// in one pass per plane
+			prev := byte(0)
+			for p := range 4 {
+				shift := 24 - 8*p
+				d := diff[p*g.W : (p+1)*g.W]
+				for i, v := range vals {
+					c := byte(math.Float32bits(v) >> shift)
+					d[i] = c - prev
+					prev = c
+				}
 			}
 			if _, err := zw.Write(diff); err != nil {
 				return err
