@@ -24,6 +24,9 @@ import (
 	"github.com/fastroad/fastroad/scenarios"
 )
 
+// errNoBase stops an alternative whose base could not be evaluated.
+var errNoBase = errors.New("the base network was not evaluated")
+
 // DiffSteps are the minutes-saved classes of the difference maps.
 var DiffSteps = []float64{1, 5, 10}
 
@@ -190,7 +193,7 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 			<-baseDone
 			base := outcomes[0]
 			if err == nil && base == nil {
-				err = ctx.Err() // the base failed: its error is reported
+				err = errNoBase // the base failed: Compare returns its error
 			}
 			if err == nil && c.People != nil {
 				savs[i], err = savings(c.People, base, o, c.Eval.Limit)
