@@ -113,8 +113,10 @@ func Render(c Chart, f Format, o Options) ([]byte, []string, error) {
 	case PNG:
 		cv := vgimg.NewWith(vgimg.UseWH(o.Width, o.Height), vgimg.UseDPI(o.DPI), vgimg.UseBackgroundColor(color.White))
 		p.Draw(draw.New(cv))
-		if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(&buf); err != nil {
-			return nil, nil, fmt.Errorf("render chart: png: %w", err)
+		// The maps' encoder: the chart is opaque on white, so it takes
+		// render's fast path instead of image/png's adaptive filters.
+		if err := render.EncodePNG(&buf, cv.Image()); err != nil {
+			return nil, nil, fmt.Errorf("render chart: %w", err)
 		}
 	case SVG:
 		cv := vgsvg.New(o.Width, o.Height)

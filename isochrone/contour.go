@@ -172,8 +172,17 @@ func newContourer(g *Grid) *contourer {
 	for k := range c.vals {
 		c.vals[k] = inf
 	}
+	c.setTimes(g.T)
+	return c
+}
+
+// setTimes copies times (the grid's shape) inside the +Inf padding, NaN as
+// +Inf.
+func (c *contourer) setTimes(times []float32) {
+	g, pw := c.g, c.pw
+	inf := float32(math.Inf(1))
 	for j := 0; j < g.H; j++ {
-		row := g.T[j*g.W : (j+1)*g.W]
+		row := times[j*g.W : (j+1)*g.W]
 		dst := c.vals[(j+1)*pw+1 : (j+1)*pw+1+g.W]
 		for i, t := range row {
 			if t != t {
@@ -182,7 +191,35 @@ func newContourer(g *Grid) *contourer {
 			dst[i] = t
 		}
 	}
-	return c
+}
+
+// Contourer contours grids of one shape (size, origin and cell size) at
+// any threshold, reusing one workspace of about 10 bytes per cell, for
+// many contours of one grid (Bands) or of grids of one shape (the classes
+// of a difference map).
+type Contourer struct{ c *contourer }
+
+// NewContourer returns a Contourer of g's shape holding g's times; it
+// panics on a malformed grid as Contour does.
+func NewContourer(g *Grid) *Contourer {
+	shape := *g // the times are copied: g may change afterwards
+	c := newContourer(&shape)
+	shape.T = nil
+	return &Contourer{c}
+}
+
+// SetTimes replaces the times held by times (W*H of them, in the grid's
+// order), without allocating; it panics on a wrong length.
+func (c *Contourer) SetTimes(times []float32) {
+	if g := c.c.g; len(times) != g.W*g.H {
+		panic(fmt.Sprintf("isochrone: %d times for a grid of %dx%d", len(times), g.W, g.H))
+	}
+	c.c.setTimes(times)
+}
+
+// Contour is Contour(g, thresholdSeconds) on the times held.
+func (c *Contourer) Contour(thresholdSeconds float64) []Polygon {
+	return c.c.contour(thresholdSeconds)
 }
 
 // Contour returns the polygons covering every point where the travel time,

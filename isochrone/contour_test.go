@@ -1,6 +1,7 @@
 package isochrone
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -370,5 +371,29 @@ func TestContourMalformedGridPanics(t *testing.T) {
 			}()
 			Contour(tt.g, 0)
 		})
+	}
+}
+
+// TestContourerReused: one Contourer given the times of grid after grid of
+// one shape contours each as Contour does, at several thresholds.
+func TestContourerReused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for shape := range 20 {
+		w, h := 1+rng.IntN(12), 1+rng.IntN(12)
+		first := randomGrid(rng, w, h)
+		c := NewContourer(first)
+		for it := range 30 {
+			g := first
+			if it > 0 {
+				g = randomGrid(rng, w, h)
+				g.MinLon, g.MinLat = first.MinLon, first.MinLat
+				c.SetTimes(g.T)
+			}
+			for _, thr := range []float64{0, 60, 90.5, 240} {
+				if got, want := c.Contour(thr), Contour(g, thr); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("shape %d grid %d threshold %v: reused Contourer gives %v, Contour %v", shape, it, thr, got, want)
+				}
+			}
+		}
 	}
 }

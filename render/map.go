@@ -32,6 +32,9 @@ type Map struct {
 	Title         string     // drawn above the map frame; "" for none
 	LegendTitle   string     // heading of the legend box, e.g. "Minutes to HSR"
 	Font          *Font      // nil means SystemFont()
+	// Cache, when set, keeps the rasterised lines for the next maps drawn
+	// with it (see Cache); the map is the same with or without.
+	Cache *Cache
 }
 
 // Line is a polyline of [lon, lat] points, e.g. a road.
@@ -101,6 +104,7 @@ func (m *Map) Draw(areas []Area, lines []Line, labels []Label, legend []LegendIt
 	}
 	s := m.scale()
 	c := newCanvas(m.Width, m.Height, s)
+	c.cache = m.Cache
 	draw.Draw(c.img, c.img.Rect, image.NewUniform(pageColour), image.Point{}, draw.Src)
 	draw.Draw(c.img, proj.Frame, image.NewUniform(landColour), image.Point{}, draw.Src)
 
@@ -215,21 +219,41 @@ func (c *canvas) drawLines(proj Projection, lines []Line, above bool) error {
 	})
 	frame := proj.Frame
 	for _, g := range groups {
-		if g.style.Casing == nil {
-			continue
+		if g.style.Casing != nil {
+			c.strokeGroup(g, (g.style.Width+2)*c.s, g.casing, xy, offs, frame)
 		}
-		for _, i := range g.lines {
-			c.stroke(xy[offs[i]:offs[i+1]], (g.style.Width+2)*c.s, false, frame)
-		}
-		c.fill(g.casing, frame)
 	}
 	for _, g := range groups {
-		for _, i := range g.lines {
-			c.stroke(xy[offs[i]:offs[i+1]], g.style.Width*c.s, false, frame)
-		}
-		c.fill(g.fill, frame)
+		c.strokeGroup(g, g.style.Width*c.s, g.fill, xy, offs, frame)
 	}
 	return nil
+}
+
+// strokeGroup strokes the lines of g (projected points xy, line i from
+// offs[i] to offs[i+1]) width px wide as one path and paints it with col,
+// through the canvas's Cache when it has one.
+func (c *canvas) strokeGroup(g *lineGroup, width float64, col color.RGBA, xy []float64, offs []int, frame image.Rectangle) {
+	path := func() {
+		for _, i := range g.lines {
+			c.stroke(xy[offs[i]:offs[i+1]], width, false, frame)
+		}
+	}
+	if c.cache == nil {
+		path()
+		c.fill(col, frame)
+		return
+	}
+	k := c.cache.hashGroup(c.img.Rect.Dx(), c.img.Rect.Dy(), frame, width, xy, offs, g.lines)
+	m := c.cache.get(k, func() *sparseMask {
+		path()
+		defer c.p.reset()
+		r, ok := c.rasterize(frame)
+		if !ok {
+			return nil
+		}
+		return sparseOf(r, &c.mask)
+	})
+	m.composite(c.img, col)
 }
 
 func (c *canvas) drawArea(proj Projection, a Area) error {

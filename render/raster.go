@@ -90,6 +90,7 @@ type canvas struct {
 	mask  image.Alpha   // coverage of the path being filled
 	tmp   []float64     // scratch for stroke points
 	units [65][]float64 // unit circles by number of sides
+	cache *Cache        // rasterised line groups; nil: none
 }
 
 func newCanvas(w, h int, s float64) *canvas {
@@ -104,13 +105,25 @@ func (c *canvas) fill(col color.Color, clip image.Rectangle) {
 	if col == nil || c.p.empty() {
 		return
 	}
+	if r, ok := c.rasterize(clip); ok {
+		composite(c.img, r, &c.mask, color.RGBAModel.Convert(col).(color.RGBA))
+	}
+}
+
+// rasterize draws the coverage of the current path inside clip into
+// c.mask, whose origin is the returned rectangle's corner; ok is false
+// when the path covers nothing inside clip. The path is kept.
+func (c *canvas) rasterize(clip image.Rectangle) (r image.Rectangle, ok bool) {
 	p := &c.p
-	r := image.Rect(
+	if p.empty() {
+		return image.Rectangle{}, false
+	}
+	r = image.Rect(
 		int(math.Floor(float64(p.minX))), int(math.Floor(float64(p.minY))),
 		int(math.Ceil(float64(p.maxX)))+1, int(math.Ceil(float64(p.maxY)))+1,
 	).Intersect(clip).Intersect(c.img.Rect)
 	if r.Empty() {
-		return
+		return r, false
 	}
 	z := &c.rast
 	z.Reset(r.Dx(), r.Dy())
@@ -138,7 +151,7 @@ func (c *canvas) fill(col color.Color, clip image.Rectangle) {
 	c.mask.Rect = image.Rect(0, 0, w, h)
 	z.DrawOp = draw.Src
 	z.Draw(&c.mask, c.mask.Rect, image.Opaque, image.Point{})
-	composite(c.img, r, &c.mask, color.RGBAModel.Convert(col).(color.RGBA))
+	return r, true
 }
 
 // composite blends the premultiplied colour col over dst inside r, weighted
@@ -147,8 +160,6 @@ func composite(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, col color.
 	if col.A == 0 {
 		return
 	}
-	sr, sg, sb, sa := uint32(col.R), uint32(col.G), uint32(col.B), uint32(col.A)
-	const full = 255 * 255
 	w := r.Dx()
 	for y := range r.Dy() {
 		row := mask.Pix[y*mask.Stride : y*mask.Stride+w]
@@ -158,22 +169,27 @@ func composite(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, col color.
 				x += 7
 				continue
 			}
-			m := uint32(row[x])
-			if m == 0 {
-				continue
+			if m := row[x]; m != 0 {
+				blendPixel(pix[4*x:4*x+4:4*x+4], uint32(m), col)
 			}
-			p := pix[4*x : 4*x+4 : 4*x+4]
-			if m == 255 && sa == 255 {
-				p[0], p[1], p[2], p[3] = col.R, col.G, col.B, col.A
-				continue
-			}
-			a := full - sa*m
-			p[0] = uint8((uint32(p[0])*a + sr*m*255 + full/2) / full)
-			p[1] = uint8((uint32(p[1])*a + sg*m*255 + full/2) / full)
-			p[2] = uint8((uint32(p[2])*a + sb*m*255 + full/2) / full)
-			p[3] = uint8((uint32(p[3])*a + sa*m*255 + full/2) / full)
 		}
 	}
+}
+
+// blendPixel blends the premultiplied colour col over the pixel p with
+// coverage m (1..255).
+func blendPixel(p []uint8, m uint32, col color.RGBA) {
+	const full = 255 * 255
+	sa := uint32(col.A)
+	if m == 255 && sa == 255 {
+		p[0], p[1], p[2], p[3] = col.R, col.G, col.B, col.A
+		return
+	}
+	a := full - sa*m
+	p[0] = uint8((uint32(p[0])*a + uint32(col.R)*m*255 + full/2) / full)
+	p[1] = uint8((uint32(p[1])*a + uint32(col.G)*m*255 + full/2) / full)
+	p[2] = uint8((uint32(p[2])*a + uint32(col.B)*m*255 + full/2) / full)
+	p[3] = uint8((uint32(p[3])*a + sa*m*255 + full/2) / full)
 }
 
 // circle adds a clockwise (on screen: same as segment quads) polygon

@@ -119,14 +119,59 @@ func limitSeconds(limitMinutes float64) (float32, error) {
 func Classify(diff *isochrone.Grid, steps []float64) DiffClasses {
 	c := DiffClasses{Steps: steps}
 	inf := float32(math.Inf(1))
+	// One pass finds what is there (the largest saving and loss among the
+	// cells both reach, any cell newly or no longer reached), so that an
+	// empty class costs no mask; every mask reuses one grid.
+	most, least := float32(math.Inf(-1)), inf
+	newly, noLonger := false, false
+	for _, v := range diff.T {
+		switch {
+		case v == inf:
+			newly = true
+		case v == -inf:
+			noLonger = true
+		case v == v: // not NaN (max and min would give NaN)
+			most, least = max(most, v), min(least, v)
+		}
+	}
+	// One mask and one contour workspace for every class.
+	var mask []float32
+	var cr *isochrone.Contourer
+	contour := func(lo, hi float32) []isochrone.Polygon {
+		if mask == nil {
+			mask = make([]float32, len(diff.T))
+		}
+		if !maskOf(mask, diff.T, lo, hi) {
+			return nil
+		}
+		if cr == nil {
+			g := *diff
+			g.T = mask
+			cr = isochrone.NewContourer(&g)
+		} else {
+			cr.SetTimes(mask)
+		}
+		return cr.Contour(0)
+	}
 	for _, m := range steps {
 		s := float32(m * 60)
 		ok := m > 0 && !math.IsInf(m, 0)
-		c.Gains = append(c.Gains, isochrone.Band{Minutes: m, Polygons: contourMask(diff, func(v float32) bool { return ok && v != inf && v >= s })})
-		c.Losses = append(c.Losses, isochrone.Band{Minutes: m, Polygons: contourMask(diff, func(v float32) bool { return ok && v != -inf && v <= -s })})
+		gain, loss := isochrone.Band{Minutes: m}, isochrone.Band{Minutes: m}
+		if ok && most >= s {
+			gain.Polygons = contour(s, math.MaxFloat32)
+		}
+		if ok && least <= -s {
+			loss.Polygons = contour(-math.MaxFloat32, -s)
+		}
+		c.Gains = append(c.Gains, gain)
+		c.Losses = append(c.Losses, loss)
 	}
-	c.NewlyReached = contourMask(diff, func(v float32) bool { return v == inf })
-	c.NoLongerReached = contourMask(diff, func(v float32) bool { return v == -inf })
+	if newly {
+		c.NewlyReached = contour(inf, inf)
+	}
+	if noLonger {
+		c.NoLongerReached = contour(-inf, -inf)
+	}
 	return c
 }
 
@@ -138,25 +183,22 @@ func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone
 	return c.Gains, c.Losses
 }
 
-// contourMask returns the polygons around the cells of g where in holds
-// (NaN never does: comparisons with NaN are false).
-func contourMask(g *isochrone.Grid, in func(v float32) bool) []isochrone.Polygon {
-	m := *g
-	m.T = make([]float32, len(g.T))
+// maskOf sets mask[k] to -1 where lo <= v[k] <= hi (never NaN), +Inf
+// elsewhere: contoured at 0, the cells where that holds. It reports
+// whether any cell does.
+func maskOf(mask, v []float32, lo, hi float32) bool {
 	inf := float32(math.Inf(1))
 	found := false
-	for k, v := range g.T {
-		if in(v) {
-			m.T[k] = -1
+	mask = mask[:len(v)]
+	for k, x := range v {
+		if lo <= x && x <= hi {
+			mask[k] = -1
 			found = true
 		} else {
-			m.T[k] = inf
+			mask[k] = inf
 		}
 	}
-	if !found {
-		return nil
-	}
-	return isochrone.Contour(&m, 0)
+	return found
 }
 
 // rimSeconds: a reached cell within this of the limit, next to a cell not

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/i18n"
@@ -36,6 +37,67 @@ type MapOptions struct {
 	ContextLegend []render.LegendItem
 	// ExtraLegend are the legend entries of Extra (edited roads, conflicts).
 	ExtraLegend []render.LegendItem
+	// Cache, when set, keeps each network's road lines and the rasterised
+	// lines between the maps drawn with it (see MapCache): the maps of a
+	// study share one.
+	Cache *MapCache
+}
+
+// MapCache is what a series of maps over a few networks shares: each
+// network's road lines per frame (RoadLines walks every segment of the
+// graph) and their rasterised coverage (render.Cache). A map drawn with a
+// MapCache is the map drawn without. Safe for concurrent use.
+type MapCache struct {
+	render *render.Cache
+	mu     sync.Mutex
+	roads  []*roadsEntry // the most recent last
+}
+
+// mapCacheRoads is how many networks' road lines a MapCache keeps.
+const mapCacheRoads = 8
+
+type roadsEntry struct {
+	g       *graph.Graph
+	bounds  [4]float64
+	ready   chan struct{} // closed once lines and classes are set
+	lines   []render.Line
+	classes map[string]bool
+}
+
+// NewMapCache returns an empty MapCache.
+func NewMapCache() *MapCache { return &MapCache{render: render.NewCache(0)} }
+
+// roadLines is roadLinesClasses through the cache (c may be nil). The
+// lines are shared: callers must not change them.
+func (c *MapCache) roadLines(g *graph.Graph, bounds [4]float64) ([]render.Line, map[string]bool) {
+	if c == nil {
+		return roadLinesClasses(g, bounds)
+	}
+	c.mu.Lock()
+	for i, e := range c.roads {
+		if e.g == g && e.bounds == bounds {
+			c.roads = append(append(c.roads[:i:i], c.roads[i+1:]...), e)
+			c.mu.Unlock()
+			<-e.ready
+			return e.lines, e.classes
+		}
+	}
+	e := &roadsEntry{g: g, bounds: bounds, ready: make(chan struct{})}
+	if len(c.roads) >= mapCacheRoads {
+		c.roads = c.roads[1:]
+	}
+	c.roads = append(c.roads, e)
+	c.mu.Unlock()
+	e.lines, e.classes = roadLinesClasses(g, bounds)
+	close(e.ready)
+	return e.lines, e.classes
+}
+
+func (c *MapCache) renderCache() *render.Cache {
+	if c == nil {
+		return nil
+	}
+	return c.render
 }
 
 func (o *MapOptions) defaults() {
@@ -205,7 +267,7 @@ func IsochroneMap(g *graph.Graph, bands []isochrone.Band, ps []places.Place, opt
 // and the places, with a legend of the areas, then everything else drawn:
 // road classes, place kinds, edited roads and control lines, context.
 func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []render.LegendItem, ps []places.Place, opt MapOptions) (*image.RGBA, render.FontInfo, error) {
-	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font}
+	m := render.Map{Width: opt.Width, Height: opt.Height, Bounds: bounds, Title: opt.Title, LegendTitle: opt.LegendTitle, Font: opt.Font, Cache: opt.Cache.renderCache()}
 	// The frame shows more than bounds where their shape differs from the
 	// frame's: draw the roads and places of all of it.
 	if proj, err := m.Projection(); err == nil {
@@ -216,7 +278,7 @@ func drawMap(g *graph.Graph, bounds [4]float64, areas []render.Area, legend []re
 			bounds = [4]float64{lon0, lat0, lon1, lat1}
 		}
 	}
-	roads, classes := roadLinesClasses(g, bounds)
+	roads, classes := opt.Cache.roadLines(g, bounds)
 	lines := append(append(append([]render.Line(nil), opt.Context...), roads...), opt.Extra...)
 	all := append(append([]render.Area(nil), opt.ContextAreas...), areas...)
 	labels := placeLabels(ps, bounds, opt.Lang, true)

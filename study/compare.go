@@ -24,6 +24,9 @@ import (
 	"github.com/fastroad/fastroad/scenarios"
 )
 
+// errNoBase stops an alternative whose base could not be evaluated.
+var errNoBase = errors.New("the base network was not evaluated")
+
 // DiffSteps are the minutes-saved classes of the difference maps.
 var DiffSteps = []float64{1, 5, 10}
 
@@ -109,9 +112,10 @@ type Comparison struct {
 }
 
 // Compare evaluates the base and every alternative and renders every
-// output into memory. Alternatives are evaluated at most Workers at a
-// time; each keeps only what the report needs once its grids have been
-// drawn, so memory follows the number of workers, not of alternatives.
+// output into memory. Networks (the base among them) are evaluated and
+// drawn at most Workers at a time; each alternative keeps only what the
+// report needs once its grids have been drawn, so memory follows the
+// number of workers, not of alternatives.
 func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	spec := &s.Spec
 	opt.defaults(spec)
@@ -159,22 +163,22 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 	savs := make([]map[string]*report.PeopleSavings, len(nets))
 	outcomes := make([]*report.Outcome, len(nets))
 
-	// The base first: every alternative's differences need its grids.
-	if outcomes[0], err = s.evaluate(ctx, nets[0], c.Eval); err != nil {
-		return nil, err
-	}
-	opt.Log("evaluated the base")
-	base := outcomes[0]
-	if opt.Lang == "" {
-		opt.Lang = studyLang(spec, base.Places)
-	}
-	c.Lang = opt.Lang
 	if !opt.NoMaps {
 		out.ctx = s.newMapContext()
+		out.cache = report.NewMapCache()
 	}
+	// Every network is evaluated in the pool of Workers, the base first:
+	// it takes its slot before any alternative, so that alternatives
+	// waiting for the base's grids (their differences and savings need
+	// them) never hold every slot. An alternative is evaluated while the
+	// base is, and the base's maps are drawn while alternatives are.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	baseDone := make(chan struct{}) // closed once outcomes[0] and opt.Lang are set
 	errs := make([]error, len(nets))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opt.Workers)
+	sem <- struct{}{} // the base's slot
 	for i := 1; i < len(nets); i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -186,6 +190,11 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 				return
 			}
 			o, err := s.evaluate(ctx, nets[i], c.Eval)
+			<-baseDone
+			base := outcomes[0]
+			if err == nil && base == nil {
+				err = errNoBase // the base failed: Compare returns its error
+			}
 			if err == nil && c.People != nil {
 				savs[i], err = savings(c.People, base, o, c.Eval.Limit)
 			}
@@ -198,11 +207,27 @@ func (s *Study) Compare(ctx context.Context, opt Options) (*Comparison, error) {
 			outcomes[i], errs[i] = o, err
 		}(i)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	base, err := s.evaluate(ctx, nets[0], c.Eval)
+	if err == nil {
+		if opt.Lang == "" {
+			opt.Lang = studyLang(spec, base.Places)
+		}
+		c.Lang = opt.Lang
+		outcomes[0] = base
+		opt.Log("evaluated the base")
+		close(baseDone)
+		err = s.renderNetwork(ctx, out, base, nil, nil, nil, opt)
+	} else {
+		close(baseDone)
+	}
+	<-sem
+	if err != nil {
+		cancel()
+		wg.Wait()
 		return nil, err
 	}
-	if err := s.renderNetwork(ctx, out, base, nil, nil, nil, opt); err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	opt.Log("evaluated base and %d alternatives", len(nets)-1)
@@ -377,7 +402,8 @@ type outputs struct {
 	files    map[string]File
 	fontInfo render.FontInfo
 	titles   []string
-	ctx      *mapContext // drawn under every map; nil without maps
+	ctx      *mapContext      // drawn under every map; nil without maps
+	cache    *report.MapCache // the maps' road lines and their rasterised coverage
 	mapTime  time.Duration
 }
 
@@ -434,7 +460,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		// Every isochrone map of a study shows the same box (the grids'),
 		// so maps side by side compare place for place.
 		m := report.MapOptions{Title: title, LegendTitle: legendTitle, Font: opt.Font, Extra: extra, Lang: lang, LimitMinutes: opt.LimitMinutes,
-			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box}
+			ExtraLegend: editLegend(lang, r, checks), Bounds: opt.Fill.Box, Cache: out.cache}
 		if out.ctx != nil {
 			m.Context, m.ContextAreas, m.ContextLegend = out.ctx.lines, out.ctx.areas, out.ctx.legend(lang)
 		}

@@ -290,23 +290,49 @@ func (c *Comparison) addLayers(w *gpkg.Writer) error {
 	}
 	// Every GeoJSON output: bands, differences, flows. Names that are not
 	// plain identifiers (an alternative named in Chinese) are made unique.
+	// The files are rendered and parsed one ahead of the inserts, on the
+	// other core: SQLite takes as long to store a layer as JSON to read it.
 	used := map[string]bool{"places": true, "entrances": true, "edited_roads": true, "control_line_conflicts": true, "residents": true}
+	var files []File
 	for _, f := range c.Files {
-		if !strings.HasSuffix(f.Name, ".geojson") {
-			continue
+		if strings.HasSuffix(f.Name, ".geojson") {
+			files = append(files, f)
 		}
-		data, err := renderBytes(f.Write)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
+	}
+	parsed := make(chan *geoLayer, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(parsed)
+		for _, f := range files {
+			gl := &geoLayer{file: f.Name}
+			data, err := renderBytes(f.Write)
+			if err == nil {
+				gl.name = layerName(strings.TrimSuffix(f.Name, ".geojson"))
+				for k := 2; used[strings.ToLower(gl.name)]; k++ {
+					b := layerName(strings.TrimSuffix(f.Name, ".geojson"))
+					gl.name = fmt.Sprintf("%s_%d", b[:min(len(b), 56)], k)
+				}
+				used[strings.ToLower(gl.name)] = true
+				err = gl.parse(data)
+			}
+			gl.err = err
+			select {
+			case parsed <- gl:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		name := layerName(strings.TrimSuffix(f.Name, ".geojson"))
-		for k := 2; used[strings.ToLower(name)]; k++ {
-			b := layerName(strings.TrimSuffix(f.Name, ".geojson"))
-			name = fmt.Sprintf("%s_%d", b[:min(len(b), 56)], k)
+	}()
+	for gl := range parsed {
+		if gl.err == nil {
+			gl.err = gl.insert(w)
 		}
-		used[strings.ToLower(name)] = true
-		if err := addGeoJSONLayer(w, name, f.Name, data); err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
+		if gl.err != nil {
+			return fmt.Errorf("%s: %w", gl.file, gl.err)
 		}
 	}
 	return nil
@@ -416,11 +442,39 @@ type geoFeature struct {
 	} `json:"geometry"`
 }
 
-// addGeoJSONLayer copies a FeatureCollection into a layer: polygons as
-// MultiPolygon, lines as MultiLineString, points as Point (one geometry
-// family per file); properties become columns (numbers Real, booleans
-// Integer, text Text, lists and objects as JSON text).
-func addGeoJSONLayer(w *gpkg.Writer, name, file string, data []byte) error {
+// geoLayer is one GeoJSON output copied into a layer of the GeoPackage:
+// polygons as MultiPolygon, lines as MultiLineString, points as Point (one
+// geometry family per file); properties become columns (numbers Real,
+// booleans Integer, text Text, lists and objects as JSON text). It is read
+// (parse, any goroutine) apart from being stored (insert, the writer's).
+type geoLayer struct {
+	file, name string
+	spec       *gpkg.LayerSpec // nil: no geometry, no layer
+	geoms      []gpkg.Geometry
+	attrs      [][]any
+	err        error
+}
+
+// insert adds the layer and its features to w.
+func (gl *geoLayer) insert(w *gpkg.Writer) error {
+	if gl.spec == nil {
+		return nil
+	}
+	l, err := w.AddLayer(*gl.spec)
+	if err != nil {
+		return err
+	}
+	for i, g := range gl.geoms {
+		if err := l.Insert(g, gl.attrs[i]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parse reads the layer's spec, geometries and attributes from data.
+func (gl *geoLayer) parse(data []byte) error {
+	name, file := gl.name, gl.file
 	var fc struct {
 		Features []geoFeature `json:"features"`
 	}
@@ -473,10 +527,7 @@ func addGeoJSONLayer(w *gpkg.Writer, name, file string, data []byte) error {
 		cols[col] = true
 		spec.Columns = append(spec.Columns, gpkg.Column{Name: col, Type: types[k]})
 	}
-	l, err := w.AddLayer(spec)
-	if err != nil {
-		return err
-	}
+	gl.spec = &spec
 	for i, f := range fc.Features {
 		if f.Geometry == nil || strings.TrimPrefix(f.Geometry.Type, "Multi") != family {
 			continue
@@ -519,14 +570,21 @@ func addGeoJSONLayer(w *gpkg.Writer, name, file string, data []byte) error {
 				}
 			}
 		}
-		if err := l.Insert(g, attrs...); err != nil {
-			return err
-		}
+		gl.geoms = append(gl.geoms, g)
+		gl.attrs = append(gl.attrs, attrs)
 	}
 	return nil
 }
 
 func geometryOf(typ string, raw json.RawMessage) (gpkg.Geometry, error) {
+	if g, ok := fastGeometry(typ, raw); ok {
+		return g, nil
+	}
+	return jsonGeometry(typ, raw)
+}
+
+// jsonGeometry is geometryOf by encoding/json.
+func jsonGeometry(typ string, raw json.RawMessage) (gpkg.Geometry, error) {
 	switch typ {
 	case "Point":
 		var p gpkg.Point

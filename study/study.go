@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -76,15 +77,26 @@ func Prepare(in Inputs) (*Study, error) {
 	}
 	s.Controls = NewControls(in.Controls, in.Spec.RoadWidthM)
 	s.Results = make([]*scenarios.Result, len(in.Spec.Alternatives))
-	var errs []error
+	// Alternatives are applied in parallel: each builds its own graph from
+	// the base, which it only reads.
+	errs := make([]error, len(in.Spec.Alternatives))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, a := range in.Spec.Alternatives {
-		r, err := scenarios.Apply(in.Base, a)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("study %s: %w", in.Path, err))
-			continue
-		}
-		s.Results[i] = r
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := scenarios.Apply(in.Base, a)
+			if err != nil {
+				errs[i] = fmt.Errorf("study %s: %w", in.Path, err)
+				return
+			}
+			s.Results[i] = r
+		}()
 	}
+	wg.Wait()
 	s.Checks = make([][]EditCheck, len(s.Results))
 	for i, r := range s.Results {
 		if r == nil {

@@ -50,3 +50,18 @@ func BenchmarkCompareDemo(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompareDemoMaps runs compare with every map on the demo study
+// without its appraisal (testdata/study/demo-maps.yaml; the appraisal is
+// measured apart): five alternatives, 27 PNG maps, the GeoTIFF grids and the
+// hand-off (report.html, results.gpkg, results.xlsx). Goal (issue 12): <= 4 s
+// on 2 cores.
+func BenchmarkCompareDemoMaps(b *testing.B) {
+	e := &env{stdout: io.Discard, stderr: io.Discard, ctx: testContext()}
+	for i := 0; i < b.N; i++ {
+		out := filepath.Join(b.TempDir(), "out")
+		if err := runCompare(e, "../../testdata/study/demo-maps.yaml", out, isoFlags{}, false, false, handOffFlags{}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

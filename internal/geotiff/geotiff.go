@@ -45,24 +45,33 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 		return fmt.Errorf("geotiff: grid %dx%d of %gx%g degrees: want positive sizes", g.W, g.H, g.DLon, g.DLat)
 	}
 	le := binary.LittleEndian
-	var strips [][]byte
+	// Every strip goes into one buffer, through one compressor (Reset): a
+	// new compressor per strip costs more in allocation and clearing than
+	// compressing the strip.
+	var data bytes.Buffer
+	var ends []int // end of each strip in data
 	vals := make([]float32, g.W)
-	planes := make([]byte, 4*g.W)
 	diff := make([]byte, 4*g.W)
+	zw, err := zlib.NewWriterLevel(&data, zlib.BestSpeed)
+	if err != nil {
+		return err
+	}
 	for top := 0; top < g.H; top += rowsPerStrip {
-		var zb bytes.Buffer
-		zw, _ := zlib.NewWriterLevel(&zb, zlib.BestSpeed)
+		zw.Reset(&data)
 		for y := top; y < min(top+rowsPerStrip, g.H); y++ {
 			row(g.H-1-y, vals) // image row 0 is the north
 			// floating-point predictor: big-endian bytes split into planes,
-			// then each byte minus the one before it
-			for i, v := range vals {
-				b := math.Float32bits(v)
-				planes[i], planes[g.W+i], planes[2*g.W+i], planes[3*g.W+i] = byte(b>>24), byte(b>>16), byte(b>>8), byte(b)
-			}
-			diff[0] = planes[0]
-			for k := 1; k < len(planes); k++ {
-				diff[k] = planes[k] - planes[k-1]
+			// then each byte minus the one before it (across planes too),
+			// in one pass per plane
+			prev := byte(0)
+			for p := range 4 {
+				shift := 24 - 8*p
+				d := diff[p*g.W : (p+1)*g.W]
+				for i, v := range vals {
+					c := byte(math.Float32bits(v) >> shift)
+					d[i] = c - prev
+					prev = c
+				}
 			}
 			if _, err := zw.Write(diff); err != nil {
 				return err
@@ -71,7 +80,7 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 		if err := zw.Close(); err != nil {
 			return err
 		}
-		strips = append(strips, zb.Bytes())
+		ends = append(ends, data.Len())
 	}
 	type entry struct {
 		tag, typ uint16
@@ -99,12 +108,16 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 		}
 		return b
 	}
-	offs := make([]uint32, len(strips))
-	counts := make([]uint32, len(strips))
+	offs := make([]uint32, len(ends))
+	counts := make([]uint32, len(ends))
 	off := uint64(8)
-	for i, st := range strips {
-		offs[i], counts[i] = uint32(off), uint32(len(st))
-		off += uint64(len(st))
+	for i, end := range ends {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		offs[i], counts[i] = uint32(off), uint32(end-start)
+		off += uint64(end - start)
 	}
 	if off > math.MaxUint32/2 {
 		return fmt.Errorf("geotiff: grid of %dx%d cells is too large for a classic TIFF", g.W, g.H)
@@ -166,9 +179,7 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 	bw := bufio.NewWriter(w)
 	bw.Write([]byte{'I', 'I', 42, 0})
 	bw.Write(u32(ifd))
-	for _, st := range strips {
-		bw.Write(st)
-	}
+	bw.Write(data.Bytes())
 	bw.Write(tail.Bytes())
 	return bw.Flush()
 }
