@@ -180,19 +180,23 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 // ReachedBox is the bounding box of the nodes the last run of s reached
 // within maxMs; false when it reached none.
 func ReachedBox(g *graph.Graph, s *graph.Search, maxMs float64) ([4]float64, bool) {
-	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	// on the stored 1e-7 degree integers; converted once at the end
+	lon, lat := g.NodeLon, g.NodeLat
+	x0, y0, x1, y1 := int32(math.MaxInt32), int32(math.MaxInt32), int32(math.MinInt32), int32(math.MinInt32)
 	found := false
 	for _, v := range s.Touched() {
 		t := s.Time(v)
 		if t == graph.Inf || float64(t) > maxMs {
 			continue
 		}
-		p := g.Node(v)
-		box[0], box[1] = math.Min(box[0], p.Lon), math.Min(box[1], p.Lat)
-		box[2], box[3] = math.Max(box[2], p.Lon), math.Max(box[3], p.Lat)
+		x0, y0, x1, y1 = min(x0, lon[v]), min(y0, lat[v]), max(x1, lon[v]), max(y1, lat[v])
 		found = true
 	}
-	return box, found
+	if !found {
+		return [4]float64{}, false
+	}
+	e := func(v int32) float64 { return float64(v) / graph.E7 } // as Graph.Node
+	return [4]float64{e(x0), e(y0), e(x1), e(y1)}, true
 }
 
 // LandAccess reports whether a segment gives access to the land beside it.
