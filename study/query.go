@@ -105,10 +105,10 @@ type QueryOptions struct {
 }
 
 // DefaultDetailCells is the default QueryOptions.DetailCells: a grid of
-// about 350 x 350 cells, a cell two or three pixels of a browser's map
+// about 320 x 320 cells, a cell two or three pixels of a browser's map
 // pane showing the whole isochrone; an assumption sized by the load test
 // (docs/serve.md, "Speed and load").
-const DefaultDetailCells = 120_000
+const DefaultDetailCells = 100_000
 
 type accessOnce struct {
 	once sync.Once
