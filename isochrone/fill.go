@@ -129,14 +129,9 @@ func Fill(g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
 func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillOptions) (*Grid, error) {
 	opt.defaults()
 	maxMs := opt.MaxSeconds * 1000
-	box := opt.Box
-	if box == ([4]float64{}) {
-		var ok bool
-		box, ok = ReachedBox(g, s, maxMs)
-		if !ok {
-			return nil, ErrNothingReached
-		}
-		box = PadBox(box, opt.AccessMetres+2*opt.CellMetres)
+	box, err := fillBox(g, s, opt, maxMs)
+	if err != nil {
+		return nil, err
 	}
 	if opt.MaxBytes > 0 {
 		w, h := gridSize(box[0], box[1], box[2], box[3], opt.CellMetres)
@@ -175,6 +170,19 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 		return nil, err
 	}
 	return grid, nil
+}
+
+// fillBox is opt.Box, or when that is zero the box of what s reached within
+// maxMs padded by AccessMetres and two cells.
+func fillBox(g *graph.Graph, s *graph.Search, opt FillOptions, maxMs float64) ([4]float64, error) {
+	if opt.Box != ([4]float64{}) {
+		return opt.Box, nil
+	}
+	box, ok := ReachedBox(g, s, maxMs)
+	if !ok {
+		return box, ErrNothingReached
+	}
+	return PadBox(box, opt.AccessMetres+2*opt.CellMetres), nil
 }
 
 // ReachedBox is the bounding box of the nodes the last run of s reached

@@ -285,14 +285,9 @@ func (rc *RoadCells) Fill(ctx context.Context, s *graph.Search, opt FillOptions)
 	opt.CellMetres = rc.CellMetres
 	opt.defaults()
 	maxMs := opt.MaxSeconds * 1000
-	box := opt.Box
-	if box == ([4]float64{}) {
-		var ok bool
-		box, ok = ReachedBox(rc.g, s, maxMs)
-		if !ok {
-			return nil, ErrNothingReached
-		}
-		box = PadBox(box, opt.AccessMetres+2*opt.CellMetres)
+	box, err := fillBox(rc.g, s, opt, maxMs)
+	if err != nil {
+		return nil, err
 	}
 	win, ok := rc.Window(box)
 	if !ok {
