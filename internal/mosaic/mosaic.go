@@ -358,7 +358,7 @@ func Write(ctx context.Context, src io.Reader, dst io.Writer, opt Options) (Stat
 	we.write(p)
 
 	// Relations.
-	re := &relEnc{st: newStrTable()}
+	re := &relEnc{wayEnc{st: newStrTable()}}
 	var mem []relMember
 	for j := range n {
 		for i := range n {

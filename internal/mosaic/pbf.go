@@ -238,11 +238,13 @@ func (e *wayEnc) add(id int64, tags [][2]string, refs []int64) {
 	e.n++
 }
 
+// write writes the collected ways (or relations: relEnc shares it) as one
+// PrimitiveBlock.
 func (e *wayEnc) write(p *pbfWriter) {
 	if e.n == 0 {
 		return
 	}
-	// The group bytes already carry the field-3 keys: write the
+	// The group bytes already carry their field keys: write the
 	// PrimitiveBlock around them directly.
 	var s pb
 	for _, x := range e.st.list {
@@ -271,12 +273,7 @@ type relMember struct {
 }
 
 // relEnc collects up to blockMax relations for one group.
-type relEnc struct {
-	st      *strTable
-	group   pb
-	scratch []uint64
-	n       int
-}
+type relEnc struct{ wayEnc }
 
 func (e *relEnc) add(id int64, tags [][2]string, mem []relMember) {
 	var r pb
@@ -312,18 +309,3 @@ func (e *relEnc) add(id int64, tags [][2]string, mem []relMember) {
 	e.n++
 }
 
-func (e *relEnc) write(p *pbfWriter) {
-	if e.n == 0 {
-		return
-	}
-	var s pb
-	for _, x := range e.st.list {
-		s = s.bytesField(1, []byte(x))
-	}
-	var b pb
-	b = b.bytesField(1, s)
-	b = b.bytesField(2, e.group)
-	p.blob("OSMData", b)
-	e.group, e.n = e.group[:0], 0
-	e.st.reset()
-}
