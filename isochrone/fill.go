@@ -143,9 +143,6 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 	if err != nil {
 		return nil, err
 	}
-	if f.W*f.H > MaxCells {
-		return nil, fmt.Errorf("grid of %dx%d cells of %v m: more than %d cells", f.W, f.H, opt.CellMetres, MaxCells)
-	}
 	grid, err := f.Grid(f.Full())
 	if err != nil {
 		return nil, err
