@@ -308,4 +308,3 @@ func (e *relEnc) add(id int64, tags [][2]string, mem []relMember) {
 	e.group = e.group.bytesField(4, r)
 	e.n++
 }
-
