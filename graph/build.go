@@ -34,7 +34,10 @@ var ErrEmpty = errors.New("no routable road: the graph would be empty")
 // Builder collects pieces and builds a Graph. The zero value is not usable;
 // call NewBuilder.
 type Builder struct {
-	g       *Graph
+	g *Graph
+	// nodeIdx maps node keys to nodes for Add; made on first use from
+	// NodeID, so a reader that numbers its own nodes (AddNode, AddAt)
+	// never holds a map of every node.
 	nodeIdx map[int64]int32
 	strIdx  map[string]uint32
 	Stats   BuildStats
@@ -46,10 +49,21 @@ type Builder struct {
 // NewBuilder returns an empty builder.
 func NewBuilder() *Builder {
 	return &Builder{
-		g:       &Graph{Strings: []string{""}},
-		nodeIdx: make(map[int64]int32),
-		strIdx:  map[string]uint32{"": 0},
+		g:      &Graph{Strings: []string{""}},
+		strIdx: map[string]uint32{"": 0},
 	}
+}
+
+// keys returns the key map, making it from the nodes added so far on
+// first use.
+func (b *Builder) keys() map[int64]int32 {
+	if b.nodeIdx == nil {
+		b.nodeIdx = make(map[int64]int32, len(b.g.NodeID))
+		for i, id := range b.g.NodeID {
+			b.nodeIdx[id] = int32(i)
+		}
+	}
+	return b.nodeIdx
 }
 
 // NewBuilderFrom returns a builder that starts with every node and segment of
@@ -60,9 +74,6 @@ func NewBuilderFrom(g *Graph) *Builder {
 	b.g.NodeID = append([]int64(nil), g.NodeID...)
 	b.g.NodeLon = append([]int32(nil), g.NodeLon...)
 	b.g.NodeLat = append([]int32(nil), g.NodeLat...)
-	for i, id := range g.NodeID {
-		b.nodeIdx[id] = int32(i)
-	}
 	b.g.Strings = append([]string(nil), g.Strings...)
 	for i, s := range b.g.Strings {
 		b.strIdx[s] = uint32(i)
@@ -80,11 +91,25 @@ func NewBuilderFrom(g *Graph) *Builder {
 }
 
 func (b *Builder) node(key int64, p Point) int32 {
-	if i, ok := b.nodeIdx[key]; ok {
+	keys := b.keys()
+	if i, ok := keys[key]; ok {
 		return i
 	}
+	i := b.AddNode(key, p)
+	keys[key] = i
+	return i
+}
+
+// AddNode appends a node with key and position p and returns its index.
+// The key is not looked up: the caller promises it is new. A reader that
+// numbers its own nodes adds them so and names the ends of its pieces by
+// index (AddAt), and the builder keeps no map from keys to nodes; Add,
+// NodeIndex and Nearest still find nodes added this way.
+func (b *Builder) AddNode(key int64, p Point) int32 {
 	i := int32(len(b.g.NodeLon))
-	b.nodeIdx[key] = i
+	if b.nodeIdx != nil {
+		b.nodeIdx[key] = i
+	}
 	b.g.NodeID = append(b.g.NodeID, key)
 	b.g.NodeLon = append(b.g.NodeLon, toE7(p.Lon))
 	b.g.NodeLat = append(b.g.NodeLat, toE7(p.Lat))
@@ -101,9 +126,6 @@ func (b *Builder) Grow(nodes, segments, shape int) {
 		g.NodeID = slices.Grow(g.NodeID, nodes)
 		g.NodeLon = slices.Grow(g.NodeLon, nodes)
 		g.NodeLat = slices.Grow(g.NodeLat, nodes)
-		if len(b.nodeIdx) == 0 {
-			b.nodeIdx = make(map[int64]int32, nodes)
-		}
 	}
 	if segments > 0 {
 		g.Segments = slices.Grow(g.Segments, segments)
@@ -117,7 +139,7 @@ func (b *Builder) Grow(nodes, segments, shape int) {
 
 // NodeIndex returns the node of a key added so far.
 func (b *Builder) NodeIndex(key int64) (int32, bool) {
-	i, ok := b.nodeIdx[key]
+	i, ok := b.keys()[key]
 	return i, ok
 }
 
@@ -132,8 +154,33 @@ func (b *Builder) str(s string) uint32 {
 	return i
 }
 
-// Add adds a piece. Pieces with no open direction are rejected.
+// Add adds a piece; its ends are the nodes of FromKey and ToKey, added at
+// the piece's first and last point when new. Pieces with no open direction
+// are rejected.
 func (b *Builder) Add(p Piece) error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	n := len(p.Coords)
+	b.add(b.node(p.FromKey, p.Coords[0]), b.node(p.ToKey, p.Coords[n-1]), &p)
+	return nil
+}
+
+// AddAt adds a piece whose ends are the nodes from and to (indices that
+// AddNode returned; FromKey and ToKey are ignored). The nodes' positions
+// are not compared with the piece's ends.
+func (b *Builder) AddAt(from, to int32, p Piece) error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	if n := int32(len(b.g.NodeLon)); from < 0 || from >= n || to < 0 || to >= n {
+		return fmt.Errorf("way %d: piece ends %d, %d: nodes are 0..%d", p.WayID, from, to, n-1)
+	}
+	b.add(from, to, &p)
+	return nil
+}
+
+func (p *Piece) check() error {
 	if len(p.Coords) < 2 {
 		return fmt.Errorf("way %d: piece has %d points, need at least 2", p.WayID, len(p.Coords))
 	}
@@ -148,9 +195,11 @@ func (b *Builder) Add(p Piece) error {
 	if math.IsInf(p.SpeedFwd, 0) || math.IsInf(p.SpeedBwd, 0) {
 		return fmt.Errorf("way %d: infinite speed", p.WayID)
 	}
+	return nil
+}
+
+func (b *Builder) add(from, to int32, p *Piece) {
 	n := len(p.Coords)
-	from := b.node(p.FromKey, p.Coords[0])
-	to := b.node(p.ToKey, p.Coords[n-1])
 	length := 0.0
 	for i := 1; i < n; i++ {
 		length += Distance(p.Coords[i-1], p.Coords[i])
@@ -179,7 +228,6 @@ func (b *Builder) Add(p Piece) error {
 		SpeedFwd: float32(max(p.SpeedFwd, 0)), SpeedBwd: float32(max(p.SpeedBwd, 0)),
 		Class: p.Class, Flags: flags,
 	})
-	return nil
 }
 
 // Build finishes the graph: arcs in CSR form, reverse arcs, components.

@@ -57,7 +57,7 @@ func (b *Builder) String(i uint32) string { return b.g.String(i) }
 func (b *Builder) NewKey() int64 {
 	b.lastKey--
 	for {
-		if _, used := b.nodeIdx[b.lastKey]; !used {
+		if _, used := b.keys()[b.lastKey]; !used {
 			return b.lastKey
 		}
 		b.lastKey--
@@ -213,7 +213,7 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int6
 // Incident returns the segments that end at the node with key, in the
 // builder's current state.
 func (b *Builder) Incident(key int64) []int32 {
-	v, ok := b.nodeIdx[key]
+	v, ok := b.keys()[key]
 	if !ok {
 		return nil
 	}

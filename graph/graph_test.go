@@ -532,3 +532,37 @@ func TestEncodeWithCH(t *testing.T) {
 		t.Error("truncated CH section decoded")
 	}
 }
+
+// Nodes added by index (AddNode, AddAt) and by key (Add) are one set: a
+// later Add finds a node AddNode made, and AddAt refuses unknown indices.
+func TestBuilderAddNodeAddAt(t *testing.T) {
+	b := NewBuilder()
+	a := b.AddNode(100, Point{Lon: 1, Lat: 1})
+	c := b.AddNode(200, Point{Lon: 1.01, Lat: 1})
+	if err := b.AddAt(a, c, Piece{WayID: 1, Coords: []Point{{1, 1}, {1.01, 1}}, SpeedFwd: 50, SpeedBwd: 50}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddAt(a, 7, Piece{WayID: 2, Coords: []Point{{1, 1}, {1.02, 1}}, SpeedFwd: 50}); err == nil || !strings.Contains(err.Error(), "way 2") {
+		t.Fatalf("AddAt to a node that does not exist: %v", err)
+	}
+	if err := b.AddAt(a, c, Piece{WayID: 3, Coords: []Point{{1, 1}, {1.02, 1}}}); err == nil {
+		t.Fatal("AddAt of a piece with no open direction was accepted")
+	}
+	if i, ok := b.NodeIndex(200); !ok || i != c {
+		t.Fatalf("NodeIndex(200) = %d, %v; want %d", i, ok, c)
+	}
+	if err := b.Add(Piece{WayID: 4, FromKey: 200, ToKey: 300, Coords: []Point{{1.01, 1}, {1.02, 1}}, SpeedFwd: 50}); err != nil {
+		t.Fatal(err)
+	}
+	d := b.AddNode(400, Point{Lon: 1.03, Lat: 1}) // after the key map exists
+	if i, ok := b.NodeIndex(400); !ok || i != d {
+		t.Fatalf("NodeIndex(400) = %d, %v; want %d", i, ok, d)
+	}
+	g, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.NumNodes() != 4 || len(g.Segments) != 2 {
+		t.Fatalf("%d nodes, %d segments; want 4 and 2", g.NumNodes(), len(g.Segments))
+	}
+}

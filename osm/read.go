@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -71,12 +72,12 @@ type Options struct {
 // ways: no slice per way).
 type way struct {
 	id         int64
-	lo, hi     int64
+	lo         int64   // hi is the next way's lo (or the end of the refs)
+	name, ref  uint32  // indices into reader.strs
+	fwd, bwd   float32 // km/h, 0 = closed (the graph keeps float32 speeds)
 	class      graph.Class
 	controlled bool
-	planned    bool    // under construction or proposed: closed until a scenario opens it
-	fwd, bwd   float64 // km/h, 0 = closed
-	name, ref  string
+	planned    bool // under construction or proposed: closed until a scenario opens it
 }
 
 // Read builds a graph from the extract that open returns, in two passes
@@ -123,8 +124,10 @@ func (e *DuplicateNodeError) Error() string {
 type reader struct {
 	p     *Profile
 	ways  []way
-	refs  []int64 // node ids of all kept ways, way after way (pass two)
-	ref   []int32 // the same as indices into ids (after pass two; refs is then freed)
+	strs  []string          // names and refs of the kept ways, each once; strs[0] == ""
+	strIx map[string]uint32 // index of each string in strs
+	refs  []int64           // node ids of all kept ways, way after way (pass two)
+	ref   []int32           // the same as indices into ids (after pass two; refs is then freed)
 	stats graph.BuildStats
 	ids   idIndex // sorted unique node ids used by kept ways
 	count []uint8 // uses per id (saturating)
@@ -184,7 +187,29 @@ type dupNode struct {
 	lon, lat int32
 }
 
-func newGraphReader(p *Profile) *reader { return &reader{p: p} }
+func newGraphReader(p *Profile) *reader {
+	return &reader{p: p, strs: []string{""}, strIx: map[string]uint32{"": 0}}
+}
+
+// str returns the index of s in r.strs, adding it the first time.
+func (r *reader) str(s string) uint32 {
+	if i, ok := r.strIx[s]; ok {
+		return i
+	}
+	i := uint32(len(r.strs))
+	r.strs = append(r.strs, s)
+	r.strIx[s] = i
+	return i
+}
+
+// wayRefs returns the node references of way k.
+func (r *reader) wayRefs(k int) []int32 {
+	hi := int64(len(r.ref))
+	if k+1 < len(r.ways) {
+		hi = r.ways[k+1].lo
+	}
+	return r.ref[r.ways[k].lo:hi]
+}
 
 func (r *reader) readsRelations() bool             { return false }
 func (r *reader) wantRelation(*posm.Relation) bool { return false }
@@ -332,10 +357,9 @@ func (r *reader) addWay(w *posm.Way) {
 		r.stats.ShortWays++
 		return
 	}
-	name := w.Tags.Find("name")
 	r.ways = append(r.ways, way{
-		id: int64(w.ID), lo: lo, hi: int64(len(r.refs)), class: class, controlled: r.p.Controlled(hw), planned: planned,
-		fwd: sf, bwd: sb, name: name, ref: w.Tags.Find("ref"),
+		id: int64(w.ID), lo: lo, class: class, controlled: r.p.Controlled(hw), planned: planned,
+		fwd: float32(sf), bwd: float32(sb), name: r.str(w.Tags.Find("name")), ref: r.str(w.Tags.Find("ref")),
 	})
 }
 
@@ -449,76 +473,79 @@ func (r *reader) keepNode(n *posm.Node) {
 	r.mu.Unlock()
 }
 
-// build splits the kept ways into pieces and builds the graph.
+// build splits the kept ways into pieces and builds the graph. The graph's
+// nodes are the ends of pieces; they are numbered in the order the pieces
+// first meet them, by a table over the ends alone (a bit per used node id
+// and a word per end), not a map over every node.
 func (r *reader) build() (*graph.Graph, error) {
+	// Pass one over the ways: which node ids end a piece.
+	ends := newRankSet(len(r.ids.ids))
+	var buf []int32
+	for k := range r.ways {
+		buf, _ = r.split(k, buf, func(p []int32) {
+			ends.set(int(p[0]))
+			ends.set(int(p[len(p)-1]))
+		})
+	}
+	ends.index()
+	nodes := ends.count()
+	// Only the ends' ids are needed from here on.
+	endID := make([]int64, nodes)
+	for i, id := range r.ids.ids {
+		if ends.has(i) {
+			endID[ends.rank(i)] = id
+		}
+	}
+	r.ids = idIndex{}
+
 	b := graph.NewBuilder()
-	// Upper bounds of what the builder will hold, so that its slices and
-	// map are allocated once instead of doubling (the last doubling of a
-	// large slice holds old and new at once).
-	nodes, pieces := 2*len(r.ways), len(r.ways)
+	// What the builder will hold, so that its slices are allocated once
+	// instead of doubling (the last doubling of a large slice holds old and
+	// new at once): nodes exactly, pieces and shape points as upper bounds.
+	pieces := len(r.ways)
 	for _, c := range r.count {
 		if c >= 2 {
-			nodes++
 			pieces += int(c)
 		}
 	}
-	b.Grow(min(nodes, len(r.ids.ids)), pieces, max(len(r.ref)-2*len(r.ways), 0))
+	b.Grow(nodes, pieces, max(len(r.ref)-2*len(r.ways), 0))
+	node := make([]int32, nodes) // graph node of each end, by rank; -1 until met
+	for i := range node {
+		node[i] = -1
+	}
+	nodeOf := func(i int32) int32 {
+		k := ends.rank(int(i))
+		if node[k] < 0 {
+			node[k] = b.AddNode(endID[k], r.point(i))
+		}
+		return node[k]
+	}
 	var coords []graph.Point
-	var keys []int64
-	var idx []int
-	for wi := range r.ways {
-		w := &r.ways[wi]
-		idx = idx[:0]
-		missing := 0
-		for _, i32 := range r.ref[w.lo:w.hi] {
-			i := int(i32)
-			if !r.isSeen(i) {
-				i = -1
-				missing++
+	var err error
+	for k := range r.ways {
+		w := &r.ways[k]
+		used := false
+		var missing int
+		buf, missing = r.split(k, buf, func(p []int32) {
+			if err != nil {
+				return
 			}
-			idx = append(idx, i)
+			used = true
+			coords = coords[:0]
+			for _, i := range p {
+				coords = append(coords, r.point(i))
+			}
+			err = b.AddAt(nodeOf(p[0]), nodeOf(p[len(p)-1]), graph.Piece{
+				WayID: w.id, Name: r.strs[w.name], Ref: r.strs[w.ref], Class: w.class, Controlled: w.controlled, Planned: w.planned,
+				Coords: coords, SpeedFwd: float64(w.fwd), SpeedBwd: float64(w.bwd),
+			})
+		})
+		if err != nil {
+			return nil, err
 		}
 		if missing > 0 {
 			r.stats.MissingNodeRefs += int64(missing)
 			r.stats.ClippedWays++
-		}
-		used := false
-		coords, keys = coords[:0], keys[:0]
-		flush := func() error {
-			if len(coords) >= 2 {
-				used = true
-				err := b.Add(graph.Piece{
-					WayID: w.id, Name: w.name, Ref: w.ref, Class: w.class, Controlled: w.controlled, Planned: w.planned,
-					FromKey: keys[0], ToKey: keys[len(keys)-1], Coords: coords,
-					SpeedFwd: w.fwd, SpeedBwd: w.bwd,
-				})
-				if err != nil {
-					return err
-				}
-			}
-			coords, keys = coords[:0], keys[:0]
-			return nil
-		}
-		for _, i := range idx {
-			if i < 0 {
-				if err := flush(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			coords = append(coords, graph.Point{Lon: fromE7(r.lon[i]), Lat: fromE7(r.lat[i])})
-			keys = append(keys, r.ids.ids[i])
-			// Split at shared nodes; a piece ends here and the next starts here.
-			if len(coords) >= 2 && r.count[i] >= 2 {
-				last, lastKey := coords[len(coords)-1], keys[len(keys)-1]
-				if err := flush(); err != nil {
-					return nil, err
-				}
-				coords, keys = append(coords, last), append(keys, lastKey)
-			}
-		}
-		if err := flush(); err != nil {
-			return nil, err
 		}
 		if used && w.planned {
 			r.stats.PlannedWays++
@@ -532,11 +559,72 @@ func (r *reader) build() (*graph.Graph, error) {
 	nways := len(r.ways)
 	// The node store is not needed by Build: let it go before the CSR
 	// arrays are made.
-	r.ways, r.ref, r.ids, r.count, r.lon, r.lat, r.seen = nil, nil, idIndex{}, nil, nil, nil, nil
+	r.ways, r.ref, r.ids, r.count, r.lon, r.lat, r.seen, r.strs, r.strIx = nil, nil, idIndex{}, nil, nil, nil, nil, nil, nil
+	node, endID = nil, nil
 	g, err := b.Build()
 	if errors.Is(err, graph.ErrEmpty) {
 		return nil, fmt.Errorf("no routable road in the extract (%d road ways kept by the profile's classes %s, %d skipped): %w",
 			nways, strings.Join(sortedKeys(r.p.Speeds), ","), r.stats.SkippedWays, err)
 	}
 	return g, err
+}
+
+// point returns the position of node id index i.
+func (r *reader) point(i int32) graph.Point {
+	return graph.Point{Lon: fromE7(r.lon[i]), Lat: fromE7(r.lat[i])}
+}
+
+// split calls piece for each piece of way k: the runs of its nodes (as
+// indices into r.ids) between nodes that other ways share, broken where a
+// node is missing from the extract (clipped). Runs of fewer than two nodes
+// are dropped. buf is scratch space, returned for reuse; missing counts the
+// references to missing nodes.
+func (r *reader) split(k int, buf []int32, piece func(p []int32)) (_ []int32, missing int) {
+	cur := buf[:0]
+	for _, i := range r.wayRefs(k) {
+		if !r.isSeen(int(i)) {
+			missing++
+			if len(cur) >= 2 {
+				piece(cur)
+			}
+			cur = cur[:0]
+			continue
+		}
+		cur = append(cur, i)
+		// Split at shared nodes; a piece ends here and the next starts here.
+		if len(cur) >= 2 && r.count[i] >= 2 {
+			piece(cur)
+			cur = append(cur[:0], i)
+		}
+	}
+	if len(cur) >= 2 {
+		piece(cur)
+	}
+	return cur, missing
+}
+
+// rankSet is a set of small integers with a rank: bits, and the count of
+// set bits before each word (after index).
+type rankSet struct {
+	bits   []uint64
+	before []uint32
+}
+
+func newRankSet(n int) rankSet { return rankSet{bits: make([]uint64, (n+63)/64)} }
+
+func (s *rankSet) set(i int)      { s.bits[i>>6] |= 1 << (i & 63) }
+func (s *rankSet) has(i int) bool { return s.bits[i>>6]&(1<<(i&63)) != 0 }
+
+func (s *rankSet) index() {
+	s.before = make([]uint32, len(s.bits)+1)
+	for w, x := range s.bits {
+		s.before[w+1] = s.before[w] + uint32(bits.OnesCount64(x))
+	}
+}
+
+func (s *rankSet) count() int { return int(s.before[len(s.bits)]) }
+
+// rank returns the number of set members below i (index must have run).
+func (s *rankSet) rank(i int) int {
+	return int(s.before[i>>6]) + bits.OnesCount64(s.bits[i>>6]&(1<<(i&63)-1))
 }

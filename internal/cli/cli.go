@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -55,6 +56,18 @@ func (e *env) checkpoint(name string) error {
 		<-e.ctx.Done()
 	}
 	return e.ctx.Err()
+}
+
+// softLimit hands the memory budget to the Go runtime as its soft limit,
+// so that the garbage collector keeps the heap inside the budget the user
+// sees instead of letting it grow to twice the live data between
+// collections (each command's estimate still refuses work that cannot fit).
+// A GOMEMLIMIT in the environment wins. The tests, which run many commands
+// in one process, replace it.
+var softLimit = func(budget int64) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(budget)
+	}
 }
 
 // signalled records the signal that cancelled the run (0: none).
@@ -135,7 +148,7 @@ Map data © OpenStreetMap contributors (ODbL).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.PersistentFlags().StringVar(&e.maxMemoryS, "max-memory", "", "memory a run may plan to use, e.g. 8GB or 512MiB (default: half the machine's RAM); work estimated above it is refused before it starts")
+	root.PersistentFlags().StringVar(&e.maxMemoryS, "max-memory", "", "memory a run may plan to use, e.g. 8GB or 512MiB (default: half the machine's RAM); work estimated above it is refused before it starts, and the garbage collector keeps the heap within it (GOMEMLIMIT, if set, is used instead)")
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		e.maxMemory = membudget.Default()
 		if e.maxMemoryS != "" {
@@ -145,6 +158,7 @@ Map data © OpenStreetMap contributors (ODbL).`,
 			}
 			e.maxMemory = v
 		}
+		softLimit(e.maxMemory)
 		return nil
 	}
 	for _, mk := range commands {
