@@ -26,6 +26,20 @@ type Piece struct {
 	// MinLength, when larger than the geometry's length, is used instead
 	// (a scenario ramp drawn as a point still takes its ramp time).
 	MinLength float64
+	// Length, when > 0, is the geometry's length as the caller measured it
+	// already: Distance summed over consecutive Coords, first to last (a
+	// reader measures on several cores). 0: the builder measures.
+	Length float64
+}
+
+// Measure returns the length in metres of a line: Distance summed over
+// consecutive points, first to last.
+func Measure(pts []Point) float64 {
+	length := 0.0
+	for i := 1; i < len(pts); i++ {
+		length += Distance(pts[i-1], pts[i])
+	}
+	return length
 }
 
 // ErrEmpty is returned by Build when no piece can be driven.
@@ -195,14 +209,16 @@ func (p *Piece) check() error {
 	if math.IsInf(p.SpeedFwd, 0) || math.IsInf(p.SpeedBwd, 0) {
 		return fmt.Errorf("way %d: infinite speed", p.WayID)
 	}
+	if math.IsInf(p.Length, 0) {
+		return fmt.Errorf("way %d: infinite length", p.WayID)
+	}
 	return nil
 }
 
 func (b *Builder) add(from, to int32, p *Piece) {
-	n := len(p.Coords)
-	length := 0.0
-	for i := 1; i < n; i++ {
-		length += Distance(p.Coords[i-1], p.Coords[i])
+	length := p.Length
+	if !(length > 0) {
+		length = Measure(p.Coords)
 	}
 	length = max(length, p.MinLength)
 	b.ranges = append(b.ranges, b.appendShape(p.Coords))

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -88,6 +89,10 @@ func Read(ctx context.Context, open Opener, opt Options) (*graph.Graph, error) {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
 	r := newGraphReader(&p)
+	r.procs = opt.Procs
+	if r.procs <= 0 {
+		r.procs = runtime.GOMAXPROCS(0)
+	}
 	if err := readParts(ctx, open, opt.Procs, []consumer{r}); err != nil {
 		return nil, err
 	}
@@ -123,6 +128,7 @@ func (e *DuplicateNodeError) Error() string {
 // reference, against 85+ for a map.
 type reader struct {
 	p     *Profile
+	procs int // goroutines for the node index's sort and lookups
 	ways  []way
 	strs  []string          // names and refs of the kept ways, each once; strs[0] == ""
 	strIx map[string]uint32 // index of each string in strs
@@ -394,30 +400,17 @@ func (r *reader) accessible(tags posm.Tags) bool {
 // indexNodes sorts the node ids the kept ways use and counts their uses.
 func (r *reader) indexNodes() {
 	r.refs = slices.Clip(r.refs)
-	all := slices.Clone(r.refs)
-	slices.Sort(all)
-	k := 0
-	var count []uint8
-	for i := 0; i < len(all); {
-		j := i
-		for j < len(all) && all[j] == all[i] {
-			j++
-		}
-		all[k] = all[i]
-		count = append(count, uint8(min(j-i, 255)))
-		k++
-		i = j
-	}
-	ids := slices.Clone(all[:k]) // exact size: the sort buffer is freed
-	all = nil
+	ids, count := sortCount(slices.Clone(r.refs), r.procs)
 	r.ids = newIDIndex(ids)
-	r.count = slices.Clip(count)
+	r.count = count
 	// Way references as int32 indices: half the bytes of the ids, and no
-	// lookup left for build.
+	// lookup left for build. The lookups run on every core.
 	r.ref = make([]int32, len(r.refs))
-	for i, id := range r.refs {
-		r.ref[i] = int32(r.ids.find(id))
-	}
+	parallel(len(r.refs), r.procs, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r.ref[i] = int32(r.ids.find(r.refs[i]))
+		}
+	})
 	r.refs = nil
 	r.lon = make([]int32, len(ids))
 	r.lat = make([]int32, len(ids))
@@ -520,40 +513,40 @@ func (r *reader) build() (*graph.Graph, error) {
 		}
 		return node[k]
 	}
-	var coords []graph.Point
+	// Pass two: the pieces are cut and measured on every core, batch by
+	// batch, and added to the builder in order (numbering the nodes as
+	// they are first met, as one loop would).
 	var err error
-	for k := range r.ways {
-		w := &r.ways[k]
-		used := false
-		var missing int
-		buf, missing = r.split(k, buf, func(p []int32) {
-			if err != nil {
-				return
-			}
-			used = true
-			coords = coords[:0]
-			for _, i := range p {
-				coords = append(coords, r.point(i))
-			}
-			err = b.AddAt(nodeOf(p[0]), nodeOf(p[len(p)-1]), graph.Piece{
+	r.batches(func(bt *pieceBatch) bool {
+		for q := range bt.way {
+			w := &r.ways[bt.way[q]]
+			err = b.AddAt(nodeOf(bt.ends[2*q]), nodeOf(bt.ends[2*q+1]), graph.Piece{
 				WayID: w.id, Name: r.strs[w.name], Ref: r.strs[w.ref], Class: w.class, Controlled: w.controlled, Planned: w.planned,
-				Coords: coords, SpeedFwd: float64(w.fwd), SpeedBwd: float64(w.bwd),
+				Coords: bt.coords[bt.first[q]:bt.first[q+1]], Length: bt.length[q], SpeedFwd: float64(w.fwd), SpeedBwd: float64(w.bwd),
 			})
-		})
-		if err != nil {
-			return nil, err
+			if err != nil {
+				return false
+			}
 		}
-		if missing > 0 {
-			r.stats.MissingNodeRefs += int64(missing)
-			r.stats.ClippedWays++
+		for k := bt.lo; k < bt.hi; k++ {
+			w := &r.ways[k]
+			used, missing := bt.used[k-bt.lo], bt.missing[k-bt.lo]
+			if missing > 0 {
+				r.stats.MissingNodeRefs += int64(missing)
+				r.stats.ClippedWays++
+			}
+			if used && w.planned {
+				r.stats.PlannedWays++
+			} else if used {
+				r.stats.Ways++
+			} else {
+				r.stats.ShortWays++
+			}
 		}
-		if used && w.planned {
-			r.stats.PlannedWays++
-		} else if used {
-			r.stats.Ways++
-		} else {
-			r.stats.ShortWays++
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	b.Stats = r.stats
 	nways := len(r.ways)
@@ -627,4 +620,173 @@ func (s *rankSet) count() int { return int(s.before[len(s.bits)]) }
 // rank returns the number of set members below i (index must have run).
 func (s *rankSet) rank(i int) int {
 	return int(s.before[i>>6]) + bits.OnesCount64(s.bits[i>>6]&(1<<(i&63)-1))
+}
+
+// sortCount sorts a (reordering it) and returns its distinct values and how
+// often each occurs (saturating at 255). With procs > 1 a large input is
+// sorted in procs parts at once, then merged.
+func sortCount(a []int64, procs int) (vals []int64, count []uint8) {
+	const minPart = 1 << 16
+	parts := max(1, min(procs, len(a)/minPart, 8))
+	bounds := make([]int, parts+1)
+	for k := range bounds {
+		bounds[k] = k * len(a) / parts
+	}
+	var wg sync.WaitGroup
+	for k := 0; k < parts; k++ {
+		wg.Add(1)
+		go func(p []int64) {
+			defer wg.Done()
+			slices.Sort(p)
+		}(a[bounds[k]:bounds[k+1]])
+	}
+	wg.Wait()
+	// Merge the parts, the smallest head each step (parts <= 8): once to
+	// count the distinct values, once to write them into slices of that
+	// exact size (at the largest sizes these are gigabytes).
+	merge := func(emit func(v int64, first bool)) {
+		heads := slices.Clone(bounds[:parts])
+		var last int64
+		started := false
+		for {
+			best := -1
+			for k := 0; k < parts; k++ {
+				if heads[k] < bounds[k+1] && (best < 0 || a[heads[k]] < a[heads[best]]) {
+					best = k
+				}
+			}
+			if best < 0 {
+				return
+			}
+			v := a[heads[best]]
+			heads[best]++
+			emit(v, !started || v != last)
+			started, last = true, v
+		}
+	}
+	n := 0
+	merge(func(_ int64, first bool) {
+		if first {
+			n++
+		}
+	})
+	vals, count = make([]int64, 0, n), make([]uint8, 0, n)
+	merge(func(v int64, first bool) {
+		if first {
+			vals = append(vals, v)
+			count = append(count, 1)
+		} else if c := &count[len(count)-1]; *c < 255 {
+			*c++
+		}
+	})
+	return vals, count
+}
+
+// parallel runs fn over [0, n) cut into procs contiguous ranges at once.
+func parallel(n, procs int, fn func(lo, hi int)) {
+	procs = max(1, min(procs, n/4096))
+	var wg sync.WaitGroup
+	for k := 0; k < procs; k++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(k*n/procs, (k+1)*n/procs)
+	}
+	wg.Wait()
+}
+
+// pieceBatch holds the pieces of ways lo..hi-1, cut and measured.
+type pieceBatch struct {
+	lo, hi  int
+	used    []bool  // per way: gave a piece
+	missing []int32 // per way: references to nodes missing from the extract
+	way     []int32 // per piece: its way
+	ends    []int32 // per piece: node id indices of its two ends
+	first   []int32 // per piece + 1: its points are coords[first[q]:first[q+1]]
+	coords  []graph.Point
+	length  []float64 // per piece: graph.Measure of its points
+}
+
+// batchWays is the number of ways per batch of pass two: large enough that
+// handing batches around costs nothing, small enough that a few in flight
+// hold little memory.
+const batchWays = 4096
+
+// batches cuts the ways into pieces on r.procs goroutines and calls use
+// with each batch in order of the ways, on the calling goroutine; use
+// returns false to stop.
+func (r *reader) batches(use func(*pieceBatch) bool) {
+	nb := (len(r.ways) + batchWays - 1) / batchWays
+	workers := max(1, r.procs)
+	// Batch i is cut by worker i % workers and handed over on ready[i%window];
+	// at most window batches are in flight.
+	window := 2 * workers
+	ready := make([]chan *pieceBatch, window)
+	for i := range ready {
+		ready[i] = make(chan *pieceBatch, 1)
+	}
+	free := make(chan *pieceBatch, window)
+	for range window {
+		free <- &pieceBatch{}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for wk := 0; wk < workers; wk++ {
+		wg.Add(1)
+		go func(wk int) {
+			defer wg.Done()
+			var buf []int32
+			for i := wk; i < nb; i += workers {
+				var bt *pieceBatch
+				select {
+				case bt = <-free:
+				case <-stop:
+					return
+				}
+				buf = r.cut(bt, i*batchWays, min((i+1)*batchWays, len(r.ways)), buf)
+				select {
+				case ready[i%window] <- bt:
+				case <-stop:
+					return
+				}
+			}
+		}(wk)
+	}
+	for i := 0; i < nb; i++ {
+		bt := <-ready[i%window]
+		ok := use(bt)
+		free <- bt
+		if !ok {
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+// cut fills bt with the pieces of ways lo..hi-1.
+func (r *reader) cut(bt *pieceBatch, lo, hi int, buf []int32) []int32 {
+	bt.lo, bt.hi = lo, hi
+	bt.used, bt.missing = bt.used[:0], bt.missing[:0]
+	bt.way, bt.ends, bt.coords, bt.length = bt.way[:0], bt.ends[:0], bt.coords[:0], bt.length[:0]
+	bt.first = append(bt.first[:0], 0)
+	for k := lo; k < hi; k++ {
+		used := false
+		var missing int
+		buf, missing = r.split(k, buf, func(p []int32) {
+			used = true
+			start := len(bt.coords)
+			for _, i := range p {
+				bt.coords = append(bt.coords, r.point(i))
+			}
+			bt.way = append(bt.way, int32(k))
+			bt.ends = append(bt.ends, p[0], p[len(p)-1])
+			bt.length = append(bt.length, graph.Measure(bt.coords[start:]))
+			bt.first = append(bt.first, int32(len(bt.coords)))
+		})
+		bt.used = append(bt.used, used)
+		bt.missing = append(bt.missing, int32(missing))
+	}
+	return buf
 }
