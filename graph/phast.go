@@ -35,10 +35,7 @@ func (s *Search) RunCH(ctx context.Context, c *CH, dir Direction, seeds []Seed, 
 		s.pred[v] = -1
 	}
 	s.touched = s.touched[:0]
-	s.size, s.last = 0, 0
-	for i := range s.buckets {
-		s.buckets[i] = s.buckets[i][:0]
-	}
+	s.clearQueue()
 	s.dir, s.settled = dir, 0
 	if limit == 0 {
 		limit = Inf
