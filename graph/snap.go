@@ -205,8 +205,8 @@ func clampInt(v, lo, hi int) int {
 // Snappable reports whether segment s may take a snapped point under opt.
 func (g *Graph) Snappable(s int32, opt *SnapOptions) bool {
 	seg := &g.Segments[s]
-	if g.SegArc[2*s] < 0 || g.Out.Weight[g.SegArc[2*s]] == Inf {
-		if g.SegArc[2*s+1] < 0 || g.Out.Weight[g.SegArc[2*s+1]] == Inf {
+	if w, ok := g.ArcWeight(s, false); !ok || w == Inf {
+		if w, ok := g.ArcWeight(s, true); !ok || w == Inf {
 			return false
 		}
 	}
