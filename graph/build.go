@@ -240,7 +240,8 @@ func (g *Graph) buildOut() {
 	g.Out = Adjacency{First: first, Seg: seg, packed: packed}
 }
 
-// finish derives everything that follows from Out: In and the components.
+// finish derives everything that follows from Out: In, the open segments
+// and the components.
 func (g *Graph) finish() {
 	// The components read only Out: they run beside the reverse
 	// adjacency (another core at load).
@@ -251,6 +252,7 @@ func (g *Graph) finish() {
 		g.components()
 	}()
 	g.In = reverse(&g.Out, len(g.NodeLon))
+	g.open = openSegments(&g.Out, len(g.Segments))
 	wg.Wait()
 	g.snap = nil
 }
@@ -311,6 +313,7 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	}
 	ng.Out.packed = reweigh(&g.Out, ng.Segments)
 	ng.In.packed = reweigh(&g.In, ng.Segments)
+	ng.open = openSegments(&ng.Out, len(ng.Segments))
 	ng.CH = nil
 	ng.components()
 	// The snapping grid depends only on the geometry, which edits keep:

@@ -1027,7 +1027,8 @@ func parallel(order []int, job func(i int) error) error {
 }
 
 // check validates what the rest of the package indexes with (O(n) checks,
-// in parallel) and makes the string table.
+// in parallel), makes the string table and derives the open segments
+// (one pass over the arcs, beside the checks).
 func (d *sectionFile) check() error {
 	g := d.g
 	n, ns := int32(len(g.NodeLon)), int32(len(g.Segments))
@@ -1039,16 +1040,17 @@ func (d *sectionFile) check() error {
 		func() error { return checkAdj("reverse arc", &g.In, n, ns) },
 		d.checkComponents,
 		d.checkSnap,
+		func() error { g.open = openSegments(&g.Out, int(ns)); return nil },
 	}
 	// The longest first (by their time at 20M nodes), so that the workers
 	// finish together; errors are still reported in the order above.
-	order := []int{6, 0, 3, 4, 5, 1, 2}
+	order := []int{6, 0, 3, 4, 7, 5, 1, 2}
 	if d.h.Version == 3 {
 		jobs = append(jobs,
 			func() error { return checkDropped("arc", &g.Out, d.head[0], d.weight[0]) },
 			func() error { return checkDropped("reverse arc", &g.In, d.head[1], d.weight[1]) },
 			d.checkSegArc)
-		order = append([]int{7, 8, 9}, order...)
+		order = append([]int{8, 9, 10}, order...)
 	}
 	return parallel(order, func(i int) error { return jobs[i]() })
 }

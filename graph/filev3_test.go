@@ -39,7 +39,7 @@ func sameGraph(a, b *Graph) string {
 		{"NodeID", a.NodeID, b.NodeID}, {"NodeLon", a.NodeLon, b.NodeLon}, {"NodeLat", a.NodeLat, b.NodeLat},
 		{"Segments", a.Segments, b.Segments}, {"ShapeFirst", a.ShapeFirst, b.ShapeFirst},
 		{"ShapeLon", a.ShapeLon, b.ShapeLon}, {"ShapeLat", a.ShapeLat, b.ShapeLat}, {"Strings", a.Strings, b.Strings},
-		{"Out", a.Out, b.Out}, {"In", a.In, b.In},
+		{"Out", a.Out, b.Out}, {"In", a.In, b.In}, {"open", a.open, b.open},
 		{"Component", a.Component, b.Component}, {"CompSize", a.CompSize, b.CompSize}, {"Meta", a.Meta, b.Meta},
 		{"snap index", *ia, *ib},
 	} {

@@ -182,6 +182,11 @@ type Graph struct {
 	Out Adjacency // forward arcs
 	In  Adjacency // reverse arcs: Head(a) is the tail of the real arc
 
+	// open has bit s set when segment s has an arc of weight below Inf
+	// (derived from Out by openSegments: one bit a segment, so that
+	// snapping tests it without looking for the arcs).
+	open []uint64
+
 	// Component gives each node's strongly connected component, numbered by
 	// decreasing size (0 is the largest). CompSize[c] is its node count.
 	Component []int32
@@ -260,6 +265,19 @@ func (g *Graph) SegArc(s int32, backward bool) int32 {
 		}
 	}
 	return -1
+}
+
+// openSegments returns a bit per segment, set when the segment has an arc
+// in adj of weight below Inf. Arc segments out of range (a hostile file,
+// refused by its checks) are skipped.
+func openSegments(adj *Adjacency, segments int) []uint64 {
+	bits := make([]uint64, (segments+63)/64)
+	for a, k := range adj.Seg {
+		if s := k >> 1; s < uint32(segments) && uint32(adj.packed[a]) != Inf {
+			bits[s>>6] |= 1 << (s & 63)
+		}
+	}
+	return bits
 }
 
 // ArcWeight returns the weight of segment s in the given direction and

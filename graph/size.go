@@ -12,7 +12,8 @@ type MemoryPart struct {
 //
 //	nodes        source ids and positions (16 B a node)
 //	components   the component of each node and the component sizes
-//	segments     the segment records (48 B each)
+//	segments     the segment records (48 B each) and a bit each: whether
+//	             an arc of it is open (snapping)
 //	shapes       shape offsets and the inner shape points
 //	strings      names and refs: their bytes and a 16-byte header each
 //	arc offsets  First of Out and In (4 B a node each)
@@ -32,7 +33,7 @@ func (g *Graph) MemoryParts() []MemoryPart {
 	return []MemoryPart{
 		{"nodes", b(len(g.NodeID), 8) + b(len(g.NodeLon), 4) + b(len(g.NodeLat), 4)},
 		{"components", b(len(g.Component), 4) + b(len(g.CompSize), 4)},
-		{"segments", b(len(g.Segments), unsafe.Sizeof(Segment{}))},
+		{"segments", b(len(g.Segments), unsafe.Sizeof(Segment{})) + b(len(g.open), 8)},
 		{"shapes", b(len(g.ShapeFirst), 4) + b(len(g.ShapeLon), 4) + b(len(g.ShapeLat), 4)},
 		{"strings", str},
 		{"arc offsets", b(len(g.Out.First), 4) + b(len(g.In.First), 4)},

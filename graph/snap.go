@@ -204,12 +204,10 @@ func clampInt(v, lo, hi int) int {
 
 // Snappable reports whether segment s may take a snapped point under opt.
 func (g *Graph) Snappable(s int32, opt *SnapOptions) bool {
-	seg := &g.Segments[s]
-	if w, ok := g.ArcWeight(s, false); !ok || w == Inf {
-		if w, ok := g.ArcWeight(s, true); !ok || w == Inf {
-			return false
-		}
+	if g.open[s>>6]&(1<<(s&63)) == 0 { // no arc of weight below Inf
+		return false
 	}
+	seg := &g.Segments[s]
 	if opt.NoControlled && seg.Flags&Controlled != 0 {
 		return false
 	}
