@@ -340,7 +340,7 @@ func (w *worker) group(l *located, d *Demand, gi int, opt *AssignOptions, out []
 		x, _, s := parent(g, a)
 		seg := &g.Segments[s]
 		km := seg.Length / 1000
-		w.ms[u] = w.ms[x] + g.In.Weight[a]
+		w.ms[u] = w.ms[x] + g.In.Weight(uint32(a))
 		w.metres[u] = w.metres[x] + seg.Length
 		w.voc[u] = w.voc[x] + km*opt.VOC[seg.Class]
 		w.acc[u] = w.acc[x] + km*opt.Accident[seg.Class]

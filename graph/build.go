@@ -285,8 +285,7 @@ func (g *Graph) buildOut() {
 	for v := 0; v < n; v++ {
 		first[v+1] += first[v]
 	}
-	head := make([]int32, narcs)
-	weight := make([]uint32, narcs)
+	packed := make([]uint64, narcs)
 	seg := make([]uint32, narcs)
 	next := append([]uint32(nil), first[:n]...)
 	for i := range g.Segments {
@@ -294,65 +293,58 @@ func (g *Graph) buildOut() {
 		if s.Flags&Forward != 0 {
 			a := next[s.From]
 			next[s.From]++
-			head[a], weight[a], seg[a] = s.To, s.weight(false), uint32(i)<<1
+			packed[a], seg[a] = arcWord(s.To, s.weight(false)), uint32(i)<<1
 		}
 		if s.Flags&Backward != 0 {
 			a := next[s.To]
 			next[s.To]++
-			head[a], weight[a], seg[a] = s.From, s.weight(true), uint32(i)<<1|1
+			packed[a], seg[a] = arcWord(s.From, s.weight(true)), uint32(i)<<1|1
 		}
 	}
-	g.Out = Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
+	g.Out = Adjacency{First: first, Seg: seg, packed: packed}
 }
 
-// finish derives everything that follows from Out: SegArc, In, components.
+// finish derives everything that follows from Out: In, the open segments
+// and the components.
 func (g *Graph) finish() {
-	g.SegArc = make([]int32, 2*len(g.Segments))
-	for i := range g.SegArc {
-		g.SegArc[i] = -1
-	}
-	for a, s := range g.Out.Seg {
-		g.SegArc[s] = int32(a) // s = seg<<1|dir, the same layout as SegArc
-	}
-	// The components read only Out's offsets and heads: they run beside
-	// the reverse adjacency and the packed words (another core at load).
+	// The components read only Out: they run beside the reverse
+	// adjacency (another core at load).
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		g.components()
 	}()
-	g.In = reverse(g.Out, len(g.NodeLon))
-	g.Out.pack()
-	g.In.pack()
+	g.In = reverse(&g.Out, len(g.NodeLon))
+	g.open = openSegments(&g.Out, len(g.Segments))
 	wg.Wait()
 	g.snap = nil
 }
 
 // reverse returns the transpose of adj. In.Seg keeps the segment and
 // direction of the real arc.
-func reverse(adj Adjacency, n int) Adjacency {
+func reverse(adj *Adjacency, n int) Adjacency {
 	first := make([]uint32, n+1)
-	for _, h := range adj.Head {
-		first[h+1]++
+	for _, p := range adj.packed {
+		first[p>>32+1]++
 	}
 	for v := 0; v < n; v++ {
 		first[v+1] += first[v]
 	}
-	m := len(adj.Head)
-	head := make([]int32, m)
-	weight := make([]uint32, m)
+	m := len(adj.packed)
+	packed := make([]uint64, m)
 	seg := make([]uint32, m)
 	next := append([]uint32(nil), first[:n]...)
-	for v := 0; v < n; v++ {
-		for a := adj.First[v]; a < adj.First[v+1]; a++ {
-			h := adj.Head[a]
+	for v := range int32(n) {
+		for a, end := adj.Arcs(v); a < end; a++ {
+			p := adj.packed[a]
+			h := p >> 32
 			r := next[h]
 			next[h]++
-			head[r], weight[r], seg[r] = int32(v), adj.Weight[a], adj.Seg[a]
+			packed[r], seg[r] = arcWord(v, uint32(p)), adj.Seg[a]
 		}
 	}
-	return Adjacency{First: first, Head: head, Weight: weight, Seg: seg}
+	return Adjacency{First: first, Seg: seg, packed: packed}
 }
 
 // WithEdits returns a graph over the same topology in which edit may change
@@ -383,18 +375,9 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 		}
 		s.SpeedFwd, s.SpeedBwd = max(s.SpeedFwd, 0), max(s.SpeedBwd, 0)
 	}
-	w := make([]uint32, len(g.Out.Weight))
-	for a, sd := range g.Out.Seg {
-		w[a] = ng.Segments[sd>>1].weight(sd&1 != 0)
-	}
-	ng.Out.Weight = w
-	iw := make([]uint32, len(g.In.Weight))
-	for r, sd := range g.In.Seg {
-		iw[r] = w[g.SegArc[sd]]
-	}
-	ng.In.Weight = iw
-	ng.Out.pack()
-	ng.In.pack()
+	ng.Out.packed = reweigh(&g.Out, ng.Segments)
+	ng.In.packed = reweigh(&g.In, ng.Segments)
+	ng.open = openSegments(&ng.Out, len(ng.Segments))
 	ng.CH = nil
 	ng.components()
 	// The snapping grid depends only on the geometry, which edits keep:
@@ -404,6 +387,15 @@ func (g *Graph) WithEdits(edit func(s int32, seg *Segment)) *Graph {
 	ng.snap = g.snap
 	snapMu.Unlock()
 	return &ng
+}
+
+// reweigh returns adj's arc words with the weights of segs (heads kept).
+func reweigh(adj *Adjacency, segs []Segment) []uint64 {
+	p := make([]uint64, len(adj.packed))
+	for a, sd := range adj.Seg {
+		p[a] = adj.packed[a]&^math.MaxUint32 | uint64(segs[sd>>1].weight(sd&1 != 0))
+	}
+	return p
 }
 
 // MaxStringLen is the longest name or ref a graph keeps, in bytes (the file

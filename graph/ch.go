@@ -148,8 +148,8 @@ func chChecksum(g *Graph) uint64 {
 	for _, f := range g.Out.First {
 		mix(uint64(f))
 	}
-	for a, hd := range g.Out.Head {
-		mix(uint64(uint32(hd))<<32 | uint64(g.Out.Weight[a]))
+	for _, p := range g.Out.packed { // head<<32 | weight
+		mix(p)
 	}
 	return h
 }
@@ -209,13 +209,13 @@ func BuildCHContext(ctx context.Context, g *Graph) (*CH, error) {
 	for i := range c.dist {
 		c.dist[i] = Inf
 	}
-	for v := 0; v < n; v++ {
-		for a := g.Out.First[v]; a < g.Out.First[v+1]; a++ {
-			h, w := g.Out.Head[a], g.Out.Weight[a]
-			if w == Inf || h == int32(v) {
+	for v := range int32(n) {
+		for a, end := g.Out.Arcs(v); a < end; a++ {
+			h, w := g.Out.Head(a), g.Out.Weight(a)
+			if w == Inf || h == v {
 				continue
 			}
-			c.addArc(int32(v), h, w, 1)
+			c.addArc(v, h, w, 1)
 		}
 	}
 

@@ -80,9 +80,9 @@ func openArcs(g *Graph) int {
 		last[i] = -1
 	}
 	for v := int32(0); v < int32(g.NumNodes()); v++ {
-		for a := g.Out.First[v]; a < g.Out.First[v+1]; a++ {
-			h := g.Out.Head[a]
-			if g.Out.Weight[a] == Inf || h == v || last[h] == v {
+		for a, end := g.Out.Arcs(v); a < end; a++ {
+			h := g.Out.Head(a)
+			if g.Out.Weight(a) == Inf || h == v || last[h] == v {
 				continue
 			}
 			last[h] = v

@@ -12,7 +12,10 @@
 //     is Inf.
 //   - A Segment is one piece of road between two graph nodes along one source
 //     way; its geometry runs From -> To. Each direction that can be driven is
-//     one arc in the forward CSR (Out) and one in the reverse CSR (In).
+//     one arc in the forward CSR (Out) and one in the reverse CSR (In). An
+//     arc is one word (head and weight, Adjacency.Head and Weight) and a
+//     segment key; a segment's arc is found by Graph.SegArc. A graph holds
+//     24 bytes an arc in its two adjacencies (MemoryParts).
 //   - Weights live apart from topology: WithWeights returns a graph that
 //     shares every slice except the weights, so a speed-only scenario does not
 //     rebuild anything.

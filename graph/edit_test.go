@@ -115,3 +115,30 @@ func TestDetach(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenSegments: a segment's open bit (what Snappable tests) says
+// whether one of its arcs weighs less than Inf, after Build and after
+// WithEdits closes some directions and opens others.
+func TestOpenSegments(t *testing.T) {
+	g := randomGraph(t, 11, 300)
+	e := g.WithEdits(func(s int32, seg *Segment) {
+		switch s % 4 {
+		case 0:
+			seg.Flags |= Closed
+		case 1:
+			seg.SpeedFwd = 0
+		case 2:
+			seg.Flags &^= Closed
+		}
+	})
+	for _, h := range []*Graph{g, e} {
+		for s := range int32(len(h.Segments)) {
+			wf, okf := h.ArcWeight(s, false)
+			wb, okb := h.ArcWeight(s, true)
+			want := okf && wf != Inf || okb && wb != Inf
+			if got := h.open[s>>6]&(1<<(s&63)) != 0; got != want {
+				t.Fatalf("segment %d: open bit %v, arcs say %v", s, got, want)
+			}
+		}
+	}
+}

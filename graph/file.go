@@ -16,7 +16,7 @@ import (
 	"unsafe"
 )
 
-// File format, version 3 (little-endian):
+// File format, version 4 (little-endian):
 //
 //	header:   magic "FASTRGPH", version u32, flags u32, counts (nodes,
 //	          segments, shape points, strings) u64 each, source SHA-256
@@ -32,19 +32,16 @@ import (
 //	          its padding, then the section's number (u32). Every section
 //	          starts at a multiple of 8 bytes. In order:
 //
-//	           0 node ids (nodes x i64)        13 packed arcs (arcs x u64: head<<32 | weight)
-//	           1 node lon (nodes x i32)        14 reverse arc offsets (nodes+1 x u32)
-//	           2 node lat (nodes x i32)        15 reverse arc heads (arcs x i32)
-//	           3 segments (segments x 48 B)    16 reverse arc weights (arcs x u32)
-//	           4 shape offsets (segments+1)    17 reverse arc segments (arcs x u32)
-//	           5 shape lon (shape x i32)       18 packed reverse arcs (arcs x u64)
-//	           6 shape lat (shape x i32)       19 SegArc (2 x segments x i32)
-//	           7 string offsets (strings+1)    20 Component (nodes x i32)
-//	           8 string bytes                  21 CompSize (components x i32)
-//	           9 arc offsets (nodes+1 x u32)   22 snapping grid cell offsets (cells+1 x u32)
-//	          10 arc heads (arcs x i32)        23 snapping grid segments (entries x i32)
-//	          11 arc weights (arcs x u32)      24 snapping grid pieces (entries x u32)
-//	          12 arc segments (arcs x u32)
+//	           0 node ids (nodes x i64)        10 arcs (arcs x u64: head<<32 | weight)
+//	           1 node lon (nodes x i32)        11 arc segments (arcs x u32)
+//	           2 node lat (nodes x i32)        12 reverse arc offsets (nodes+1 x u32)
+//	           3 segments (segments x 48 B)    13 reverse arcs (arcs x u64)
+//	           4 shape offsets (segments+1)    14 reverse arc segments (arcs x u32)
+//	           5 shape lon (shape x i32)       15 Component (nodes x i32)
+//	           6 shape lat (shape x i32)       16 CompSize (components x i32)
+//	           7 string offsets (strings+1)    17 snapping grid cell offsets (cells+1 x u32)
+//	           8 string bytes                  18 snapping grid segments (entries x i32)
+//	           9 arc offsets (nodes+1 x u32)   19 snapping grid pieces (entries x u32)
 //
 //	          A segment record is the Segment struct: from i32, to i32,
 //	          length f64, way id i64, name u32, ref u32, speed fwd f32,
@@ -53,30 +50,35 @@ import (
 // With FlagCH, a contraction-hierarchy section (CH.Encode, its own header
 // and checksums) follows the sections.
 //
-// Version 3 stores what version 2 derived on every load (both adjacencies
-// with their packed words, SegArc, the components) and the snapping index
-// that the first snap built, so that a load does no derivation: DecodeFile
-// checks the header's counts against the file's size, memory-maps the file
-// and checksums and checks the sections in place on every core; Decode
-// (any reader), and DecodeFile where mapping is not available, read each
-// section straight into its final slice. The checks are O(n) and cover
-// what the package indexes with (see check): offsets monotone and ending
-// at their counts; heads, segments, components and grid entries in range;
-// packed words equal to heads and weights. Mapping rather than reading:
-// reading copies every byte into fresh memory, whose page faults and
-// zeroing cost several times the checksums on the machine this was
-// measured on (docs/scale.md); a mapping's pages are the page cache's,
-// shared by every process that maps the file.
+// Version 4 stores exactly the arrays a Graph holds, derived ones and the
+// snapping index that the first snap built included, so that a load does
+// no derivation: DecodeFile checks the header's counts against the file's
+// size, memory-maps the file and checksums and checks the sections in
+// place on every core; Decode (any reader), and DecodeFile where mapping
+// is not available, read each section straight into its final slice. The
+// checks are O(n) and cover what the package indexes with (see check):
+// offsets monotone and ending at their counts; heads, segments, components
+// and grid entries in range. Mapping rather than reading: reading copies
+// every byte into fresh memory, whose page faults and zeroing cost several
+// times the checksums on the machine this was measured on (docs/scale.md);
+// a mapping's pages are the page cache's, shared by every process that
+// maps the file.
 //
-// Version 2 (segments in columns; only nodes, segments, shapes and strings
-// stored, everything else derived on load) is still read.
+// Version 3 (the same header; 25 sections: each adjacency's offsets, heads
+// (i32), weights (u32), segments and packed words, then SegArc, 2 x
+// segments x i32, the Out arc of each segment direction or -1, before the
+// components) is still read: its heads, weights and SegArc are checked
+// against the packed words and the arc segments, then dropped. Version 2
+// (segments in columns; only nodes, segments, shapes and strings stored,
+// everything else derived on load) is still read.
 
 // Magic opens every graph file.
 const Magic = "FASTRGPH"
 
-// Version is the file format version Encode writes (3: the derived arrays
-// and the snapping index stored in sections). Decode also reads version 2.
-const Version = 3
+// Version is the file format version Encode writes (4: the arrays a Graph
+// holds and the snapping index, in sections). Decode also reads versions
+// 2 and 3.
+const Version = 4
 
 // minVersion is the oldest format version Decode reads.
 const minVersion = 2
@@ -112,10 +114,11 @@ type Header struct {
 	Nodes, Segments, Shape, NStrings uint64
 	Meta                             Meta
 
-	x headerV3 // version 3 only
+	x headerV3 // versions 3 and 4
 }
 
-// headerV3 holds the counts version 3 adds to the header.
+// headerV3 holds the counts version 3 added to the header (version 4
+// keeps them).
 type headerV3 struct {
 	stringBytes, arcs, comps   uint64
 	snapW, snapH, snapEntries  uint64
@@ -130,7 +133,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // arrays are read and written as their memory (no conversion loop).
 var nativeLE = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// segRecord is the size of a segment record in a version 3 file.
+// segRecord is the size of a segment record in a version 3 or 4 file.
 const segRecord = 48
 
 // nativeSegments: Segment's memory layout is the file's segment record.
@@ -172,7 +175,7 @@ func (d *decoder) header() (Header, error) {
 		return h, &VersionError{Got: h.Version, Want: Version}
 	}
 	if h.Version >= 3 {
-		// Version 3 checksums its header with CRC-32C, like its sections.
+		// Versions 3 and 4 checksum the header with CRC-32C, like the sections.
 		d.crc = crc32.New(castagnoli)
 		d.crc.Write(magic)
 		d.crc.Write(binary.LittleEndian.AppendUint32(nil, h.Version))
@@ -228,18 +231,18 @@ func (d *decoder) header() (Header, error) {
 	return h, nil
 }
 
-// headerV3Fields is the size of a version 3 header's fields, before its
+// headerV3Fields is the size of a version 3 or 4 header's fields, before its
 // padding and checksum, for a source name of nl bytes.
 func headerV3Fields(nl int) uint64 {
 	return uint64(len(Magic) + 4 + 4 + 4*8 + 32 + 32 + 4 + nl + 6*8 + 9*8)
 }
 
-// headerV3Len is the size of a version 3 header: fields, zero padding and
+// headerV3Len is the size of a version 3 or 4 header: fields, zero padding and
 // the checksum, a multiple of 8 bytes.
 func headerV3Len(nl int) uint64 { return (headerV3Fields(nl) + 4 + 7) &^ 7 }
 
-// Decode reads a graph written by Encode (version 3) or by an older
-// fastroad (version 2), checking header, counts, indices and checksums.
+// Decode reads a graph written by Encode (version 4) or by an older
+// fastroad (versions 2 and 3), checking header, counts, indices and checksums.
 // It reads r sequentially and grows each array as its data arrives (a
 // corrupt count fails at end of input, never allocates what it claims);
 // DecodeFile, knowing the size, maps the file or allocates each array once.
@@ -253,12 +256,12 @@ func Decode(r io.Reader) (*Graph, error) {
 	if h.Version == 2 {
 		return decodeV2(d, h, -1)
 	}
-	return decodeV3(h, br)
+	return decodeSections(h, br)
 }
 
 // DecodeFile reads the graph file f from its current offset (its start).
 // The header's counts are checked against the file's size first. A
-// version 3 file is then memory-mapped where the platform allows (Linux,
+// version 3 or 4 file is then memory-mapped where the platform allows (Linux,
 // the BSDs, macOS, at an offset that is a multiple of 8): its sections are
 // checksummed and checked in place, in parallel, and the Graph's slices
 // are the mapping's memory (private copy-on-write pages, shared with
@@ -285,7 +288,7 @@ func DecodeFile(f *os.File) (*Graph, error) {
 	})
 }
 
-// decodeAt reads a graph file of size bytes from ra; a version 3 file's
+// decodeAt reads a graph file of size bytes from ra; a version 3 or 4 file's
 // sections from the memory mapFile returns (its first n bytes), unless nil
 // or failing.
 func decodeAt(ra io.ReaderAt, size int64, mapFile func(n int64) ([]byte, error)) (*Graph, error) {
@@ -298,7 +301,7 @@ func decodeAt(ra io.ReaderAt, size int64, mapFile func(n int64) ([]byte, error))
 	if h.Version == 2 {
 		return decodeV2(d, h, size)
 	}
-	v := newV3(h)
+	v := newSectionFile(h)
 	if err := v.checkSize(size); err != nil {
 		return nil, err
 	}
@@ -311,7 +314,9 @@ func decodeAt(ra io.ReaderAt, size int64, mapFile func(n int64) ([]byte, error))
 	return v.finish(size)
 }
 
-// Section numbers of a version 3 file.
+// The arrays a version 3 or 4 file may hold, numbered in version 3's
+// order; a section's number in a file is its position in that version's
+// layout (layoutV3, layoutV4).
 const (
 	secNodeID = iota
 	secNodeLon
@@ -323,29 +328,47 @@ const (
 	secStrOff
 	secStrBytes
 	secOutFirst
-	secOutHead
-	secOutWeight
+	secOutHead   // version 3 only
+	secOutWeight // version 3 only
 	secOutSeg
 	secOutPacked
 	secInFirst
-	secInHead
-	secInWeight
+	secInHead   // version 3 only
+	secInWeight // version 3 only
 	secInSeg
 	secInPacked
-	secSegArc
+	secSegArc // version 3 only
 	secComponent
 	secCompSize
 	secSnapFirst
 	secSnapSeg
 	secSnapPiece
-	numSections
+	numKinds
 )
 
-// section is one array of a version 3 file.
+// layoutV3 and layoutV4 list the arrays of a version 3 and a version 4
+// file in file order.
+var (
+	layoutV3 = []int{
+		secNodeID, secNodeLon, secNodeLat, secSegments, secShapeFirst, secShapeLon, secShapeLat, secStrOff, secStrBytes,
+		secOutFirst, secOutHead, secOutWeight, secOutSeg, secOutPacked,
+		secInFirst, secInHead, secInWeight, secInSeg, secInPacked,
+		secSegArc, secComponent, secCompSize, secSnapFirst, secSnapSeg, secSnapPiece,
+	}
+	layoutV4 = []int{
+		secNodeID, secNodeLon, secNodeLat, secSegments, secShapeFirst, secShapeLon, secShapeLat, secStrOff, secStrBytes,
+		secOutFirst, secOutPacked, secOutSeg,
+		secInFirst, secInPacked, secInSeg,
+		secComponent, secCompSize, secSnapFirst, secSnapSeg, secSnapPiece,
+	}
+)
+
+// section is one array of a version 3 or 4 file.
 type section struct {
 	name string
 	n    uint64 // elements
 	size uint64 // bytes per element
+	kind int    // which array (secNodeID...)
 }
 
 // bytes is the size of the section in the file: array, padding, trailer.
@@ -353,38 +376,56 @@ func (s section) bytes() uint64 { return pad8(s.n*s.size) + 8 }
 
 func pad8(n uint64) uint64 { return (n + 7) &^ 7 }
 
-// sections lists the sections a version 3 header's counts imply.
+// sections lists, in file order, the sections a version 3 or 4 header's
+// counts imply.
 func sections(h *Header) []section {
 	x := &h.x
 	cells := x.snapW * x.snapH
-	return []section{
-		{"node ids", h.Nodes, 8}, {"node longitudes", h.Nodes, 4}, {"node latitudes", h.Nodes, 4},
-		{"segments", h.Segments, segRecord}, {"shape offsets", h.Segments + 1, 4},
-		{"shape longitudes", h.Shape, 4}, {"shape latitudes", h.Shape, 4},
-		{"string offsets", h.NStrings + 1, 4}, {"string bytes", x.stringBytes, 1},
-		{"arc offsets", h.Nodes + 1, 4}, {"arc heads", x.arcs, 4}, {"arc weights", x.arcs, 4}, {"arc segments", x.arcs, 4}, {"packed arcs", x.arcs, 8},
-		{"reverse arc offsets", h.Nodes + 1, 4}, {"reverse arc heads", x.arcs, 4}, {"reverse arc weights", x.arcs, 4}, {"reverse arc segments", x.arcs, 4},
-		{"packed reverse arcs", x.arcs, 8},
-		{"segment arcs", 2 * h.Segments, 4}, {"components", h.Nodes, 4}, {"component sizes", x.comps, 4},
-		{"snapping grid offsets", cells + 1, 4}, {"snapping grid segments", x.snapEntries, 4}, {"snapping grid pieces", x.snapEntries, 4},
+	all := [numKinds]section{
+		secNodeID: {"node ids", h.Nodes, 8, 0}, secNodeLon: {"node longitudes", h.Nodes, 4, 0}, secNodeLat: {"node latitudes", h.Nodes, 4, 0},
+		secSegments: {"segments", h.Segments, segRecord, 0}, secShapeFirst: {"shape offsets", h.Segments + 1, 4, 0},
+		secShapeLon: {"shape longitudes", h.Shape, 4, 0}, secShapeLat: {"shape latitudes", h.Shape, 4, 0},
+		secStrOff: {"string offsets", h.NStrings + 1, 4, 0}, secStrBytes: {"string bytes", x.stringBytes, 1, 0},
+		secOutFirst: {"arc offsets", h.Nodes + 1, 4, 0}, secOutHead: {"arc heads", x.arcs, 4, 0}, secOutWeight: {"arc weights", x.arcs, 4, 0},
+		secOutSeg: {"arc segments", x.arcs, 4, 0}, secOutPacked: {"packed arcs", x.arcs, 8, 0},
+		secInFirst: {"reverse arc offsets", h.Nodes + 1, 4, 0}, secInHead: {"reverse arc heads", x.arcs, 4, 0}, secInWeight: {"reverse arc weights", x.arcs, 4, 0},
+		secInSeg: {"reverse arc segments", x.arcs, 4, 0}, secInPacked: {"packed reverse arcs", x.arcs, 8, 0},
+		secSegArc: {"segment arcs", 2 * h.Segments, 4, 0}, secComponent: {"components", h.Nodes, 4, 0}, secCompSize: {"component sizes", x.comps, 4, 0},
+		secSnapFirst: {"snapping grid offsets", cells + 1, 4, 0}, secSnapSeg: {"snapping grid segments", x.snapEntries, 4, 0},
+		secSnapPiece: {"snapping grid pieces", x.snapEntries, 4, 0},
 	}
+	layout := layoutV4
+	if h.Version == 3 {
+		layout = layoutV3
+	}
+	out := make([]section, len(layout))
+	for i, k := range layout {
+		out[i] = all[k]
+		out[i].kind = k
+	}
+	return out
 }
 
 // Encode writes g to w in the current format version. It builds g's
 // snapping index first when no snap has built it yet.
-func Encode(w io.Writer, g *Graph) error {
-	n, ns, m := len(g.NodeLon), len(g.Segments), len(g.Out.Head)
+func Encode(w io.Writer, g *Graph) error { return encode(w, g, Version) }
+
+// encodeV3 writes g in format version 3, deriving the arrays version 4
+// dropped (tests: files written by an older fastroad must still load).
+func encodeV3(w io.Writer, g *Graph) error { return encode(w, g, 3) }
+
+// encode writes g in format version 3 or 4.
+func encode(w io.Writer, g *Graph, version uint32) error {
+	n, ns, m := len(g.NodeLon), len(g.Segments), g.NumArcs()
 	for _, c := range []struct {
 		what      string
 		got, want int
 	}{
 		{"node ids", len(g.NodeID), n}, {"node latitudes", len(g.NodeLat), n}, {"shape offsets", len(g.ShapeFirst), ns + 1},
 		{"shape latitudes", len(g.ShapeLat), len(g.ShapeLon)},
-		{"arc offsets", len(g.Out.First), n + 1}, {"arc weights", len(g.Out.Weight), m}, {"arc segments", len(g.Out.Seg), m},
-		{"reverse arc offsets", len(g.In.First), n + 1}, {"reverse arc heads", len(g.In.Head), m},
-		{"reverse arc weights", len(g.In.Weight), m}, {"reverse arc segments", len(g.In.Seg), m},
-		{"segment arcs", len(g.SegArc), 2 * ns}, {"components", len(g.Component), n},
-		{"packed arcs", len(g.Out.packed), m}, {"packed reverse arcs", len(g.In.packed), m},
+		{"arc offsets", len(g.Out.First), n + 1}, {"arc segments", len(g.Out.Seg), m},
+		{"reverse arc offsets", len(g.In.First), n + 1}, {"reverse arcs", g.In.NumArcs(), m}, {"reverse arc segments", len(g.In.Seg), m},
+		{"components", len(g.Component), n},
 	} {
 		if c.got != c.want {
 			return fmt.Errorf("graph is inconsistent: %d %s, want %d", c.got, c.what, c.want)
@@ -415,7 +456,7 @@ func Encode(w io.Writer, g *Graph) error {
 	le := binary.LittleEndian
 	hb := make([]byte, 0, headerV3Len(len(name)))
 	hb = append(hb, Magic...)
-	hb = le.AppendUint32(hb, Version)
+	hb = le.AppendUint32(hb, version)
 	var flags uint32
 	if g.CH != nil {
 		flags |= FlagCH
@@ -443,35 +484,78 @@ func Encode(w io.Writer, g *Graph) error {
 	}
 	hb = le.AppendUint32(hb, crc32.Checksum(hb, castagnoli))
 
+	layout := layoutV4
+	if version == 3 {
+		layout = layoutV3
+	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	e := &sectionWriter{w: bw}
 	e.write(hb)
-	writeSection(e, secNodeID, g.NodeID, 8, encI64)
-	writeSection(e, secNodeLon, g.NodeLon, 4, encI32)
-	writeSection(e, secNodeLat, g.NodeLat, 4, encI32)
-	writeSection(e, secSegments, g.Segments, segRecord, encSegments)
-	writeSection(e, secShapeFirst, g.ShapeFirst, 4, encU32)
-	writeSection(e, secShapeLon, g.ShapeLon, 4, encI32)
-	writeSection(e, secShapeLat, g.ShapeLat, 4, encI32)
-	writeSection(e, secStrOff, off, 4, encU32)
-	writeSection(e, secStrBytes, blob, 1, func(b []byte, v []byte) { copy(b, v) })
-	for _, a := range []*Adjacency{&g.Out, &g.In} {
-		writeSection(e, e.tag, a.First, 4, encU32)
-		writeSection(e, e.tag, a.Head, 4, encI32)
-		writeSection(e, e.tag, a.Weight, 4, encU32)
-		writeSection(e, e.tag, a.Seg, 4, encU32)
-		writeSection(e, e.tag, a.packed, 8, encU64)
+	for i, k := range layout {
+		switch k {
+		case secNodeID:
+			writeSection(e, i, g.NodeID, 8, encI64)
+		case secNodeLon:
+			writeSection(e, i, g.NodeLon, 4, encI32)
+		case secNodeLat:
+			writeSection(e, i, g.NodeLat, 4, encI32)
+		case secSegments:
+			writeSection(e, i, g.Segments, segRecord, encSegments)
+		case secShapeFirst:
+			writeSection(e, i, g.ShapeFirst, 4, encU32)
+		case secShapeLon:
+			writeSection(e, i, g.ShapeLon, 4, encI32)
+		case secShapeLat:
+			writeSection(e, i, g.ShapeLat, 4, encI32)
+		case secStrOff:
+			writeSection(e, i, off, 4, encU32)
+		case secStrBytes:
+			writeSection(e, i, blob, 1, func(b []byte, v []byte) { copy(b, v) })
+		case secOutFirst, secInFirst:
+			writeSection(e, i, g.adjOf(k).First, 4, encU32)
+		case secOutSeg, secInSeg:
+			writeSection(e, i, g.adjOf(k).Seg, 4, encU32)
+		case secOutPacked, secInPacked:
+			writeSection(e, i, g.adjOf(k).packed, 8, encU64)
+		case secOutHead, secInHead:
+			a := g.adjOf(k)
+			head := make([]int32, m)
+			for j := range head {
+				head[j] = a.Head(uint32(j))
+			}
+			writeSection(e, i, head, 4, encI32)
+		case secOutWeight, secInWeight:
+			a := g.adjOf(k)
+			weight := make([]uint32, m)
+			for j := range weight {
+				weight[j] = a.Weight(uint32(j))
+			}
+			writeSection(e, i, weight, 4, encU32)
+		case secSegArc:
+			sa := make([]int32, 2*ns)
+			for j := range sa {
+				sa[j] = -1
+			}
+			for a, key := range g.Out.Seg {
+				sa[key] = int32(a)
+			}
+			writeSection(e, i, sa, 4, encI32)
+		case secComponent:
+			writeSection(e, i, g.Component, 4, encI32)
+		case secCompSize:
+			writeSection(e, i, g.CompSize, 4, encI32)
+		case secSnapFirst:
+			writeSection(e, i, ix.first, 4, encU32)
+		case secSnapSeg:
+			writeSection(e, i, ix.seg, 4, encI32)
+		case secSnapPiece:
+			writeSection(e, i, ix.piece, 4, encU32)
+		}
 	}
-	writeSection(e, secSegArc, g.SegArc, 4, encI32)
-	writeSection(e, secComponent, g.Component, 4, encI32)
-	writeSection(e, secCompSize, g.CompSize, 4, encI32)
-	writeSection(e, secSnapFirst, ix.first, 4, encU32)
-	writeSection(e, secSnapSeg, ix.seg, 4, encI32)
-	writeSection(e, secSnapPiece, ix.piece, 4, encU32)
 	if e.err != nil {
 		return e.err
 	}
-	if e.tag != numSections {
+	if e.tag != len(layout) {
 		panic("graph: Encode wrote the sections out of order")
 	}
 	if g.CH != nil {
@@ -480,6 +564,14 @@ func Encode(w io.Writer, g *Graph) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// adjOf returns the adjacency an array of kind k (secOutFirst...) belongs to.
+func (g *Graph) adjOf(k int) *Adjacency {
+	if k < secInFirst {
+		return &g.Out
+	}
+	return &g.In
 }
 
 // sectionWriter writes sections in order; tag is the next section's number.
@@ -678,10 +770,10 @@ func readErr(err error) error {
 	return err
 }
 
-// v3 is a version 3 file being decoded. Its sections come from one of
-// three sources: a memory mapping of the file (mapped), a file read with
-// ReadAt (ra), or a stream read in order (br).
-type v3 struct {
+// sectionFile is a version 3 or 4 file being decoded. Its sections come
+// from one of three sources: a memory mapping of the file (mapped), a file
+// read with ReadAt (ra), or a stream read in order (br).
+type sectionFile struct {
 	g        *Graph
 	h        Header
 	secs     []section
@@ -694,11 +786,17 @@ type v3 struct {
 	strOff   []uint32
 	strBytes []byte
 	ix       snapIndex
+
+	// The arrays only a version 3 file holds, checked against those the
+	// graph keeps and then dropped: heads and weights of Out and In, SegArc.
+	head   [2][]int32
+	weight [2][]uint32
+	segArc []int32
 }
 
 // get returns section i as a slice: the mapping's memory itself, or read
 // into a new slice (native: straight into its memory; else through conv).
-func get[T any](d *v3, i int, native bool, conv func(b []byte, out []T)) ([]T, error) {
+func get[T any](d *sectionFile, i int, native bool, conv func(b []byte, out []T)) ([]T, error) {
 	s := d.secs[i]
 	switch {
 	case d.mapped != nil:
@@ -731,10 +829,10 @@ func mappedSection[T any](b []byte, s section, tag int) ([]T, error) {
 }
 
 // read reads section i.
-func (d *v3) read(i int) error {
+func (d *sectionFile) read(i int) error {
 	g, nat := d.g, d.native
 	var err error
-	switch i {
+	switch k := d.secs[i].kind; k {
 	case secNodeID:
 		g.NodeID, err = get(d, i, nat, convI64)
 	case secNodeLon:
@@ -760,22 +858,20 @@ func (d *v3) read(i int) error {
 	case secStrBytes:
 		d.strBytes, err = get(d, i, nat, func(b, out []byte) { copy(out, b) })
 	case secOutFirst, secInFirst:
-		a := d.adj(i)
+		a := g.adjOf(k)
 		a.First, err = get(d, i, nat, convU32)
-	case secOutHead, secInHead:
-		a := d.adj(i)
-		a.Head, err = get(d, i, nat, convI32)
-	case secOutWeight, secInWeight:
-		a := d.adj(i)
-		a.Weight, err = get(d, i, nat, convU32)
 	case secOutSeg, secInSeg:
-		a := d.adj(i)
+		a := g.adjOf(k)
 		a.Seg, err = get(d, i, nat, convU32)
 	case secOutPacked, secInPacked:
-		a := d.adj(i)
+		a := g.adjOf(k)
 		a.packed, err = get(d, i, nat, convU64)
+	case secOutHead, secInHead:
+		d.head[dirOf(k)], err = get(d, i, nat, convI32)
+	case secOutWeight, secInWeight:
+		d.weight[dirOf(k)], err = get(d, i, nat, convU32)
 	case secSegArc:
-		g.SegArc, err = get(d, i, nat, convI32)
+		d.segArc, err = get(d, i, nat, convI32)
 	case secComponent:
 		g.Component, err = get(d, i, nat, convI32)
 	case secCompSize:
@@ -790,16 +886,17 @@ func (d *v3) read(i int) error {
 	return err
 }
 
-func (d *v3) adj(i int) *Adjacency {
-	if i < secInFirst {
-		return &d.g.Out
+// dirOf is 0 for an array of Out, 1 for one of In.
+func dirOf(k int) int {
+	if k < secInFirst {
+		return 0
 	}
-	return &d.g.In
+	return 1
 }
 
-// newV3 lays out the sections a version 3 header describes.
-func newV3(h Header) *v3 {
-	d := &v3{g: &Graph{Meta: h.Meta}, h: h, secs: sections(&h), native: nativeLE && !portable}
+// newSectionFile lays out the sections a version 3 or 4 header describes.
+func newSectionFile(h Header) *sectionFile {
+	d := &sectionFile{g: &Graph{Meta: h.Meta}, h: h, secs: sections(&h), native: nativeLE && !portable}
 	d.end = h.x.len
 	d.offs = make([]uint64, len(d.secs))
 	for i, s := range d.secs {
@@ -811,7 +908,7 @@ func newV3(h Header) *v3 {
 
 // checkSize checks the sections against a file of size bytes before
 // anything is allocated or mapped.
-func (d *v3) checkSize(size int64) error {
+func (d *sectionFile) checkSize(size int64) error {
 	if d.end > uint64(size) {
 		return &FormatError{"file is truncated"}
 	}
@@ -821,10 +918,10 @@ func (d *v3) checkSize(size int64) error {
 	return nil
 }
 
-// decodeV3 reads the sections after a version 3 header from br, in order
-// (size unknown: arrays grow as their data arrives).
-func decodeV3(h Header, br *bufio.Reader) (*Graph, error) {
-	d := newV3(h)
+// decodeSections reads the sections after a version 3 or 4 header from br,
+// in order (size unknown: arrays grow as their data arrives).
+func decodeSections(h Header, br *bufio.Reader) (*Graph, error) {
+	d := newSectionFile(h)
 	d.br = br
 	for i := range d.secs {
 		if err := d.read(i); err != nil {
@@ -836,7 +933,7 @@ func decodeV3(h Header, br *bufio.Reader) (*Graph, error) {
 
 // finish reads the sections (in parallel, unless from a stream), checks
 // them, and reads the hierarchy section.
-func (d *v3) finish(size int64) (*Graph, error) {
+func (d *sectionFile) finish(size int64) (*Graph, error) {
 	h, end := d.h, d.end
 	if d.br == nil {
 		// Largest sections first, so that the workers finish together.
@@ -930,8 +1027,9 @@ func parallel(order []int, job func(i int) error) error {
 }
 
 // check validates what the rest of the package indexes with (O(n) checks,
-// in parallel) and makes the string table.
-func (d *v3) check() error {
+// in parallel), makes the string table and derives the open segments
+// (one pass over the arcs, beside the checks).
+func (d *sectionFile) check() error {
 	g := d.g
 	n, ns := int32(len(g.NodeLon)), int32(len(g.Segments))
 	jobs := []func() error{
@@ -940,17 +1038,24 @@ func (d *v3) check() error {
 		d.checkStrings,
 		func() error { return checkAdj("arc", &g.Out, n, ns) },
 		func() error { return checkAdj("reverse arc", &g.In, n, ns) },
-		d.checkSegArc,
-		d.checkInSeg,
 		d.checkComponents,
 		d.checkSnap,
+		func() error { g.open = openSegments(&g.Out, int(ns)); return nil },
 	}
 	// The longest first (by their time at 20M nodes), so that the workers
 	// finish together; errors are still reported in the order above.
-	return parallel([]int{8, 6, 0, 3, 4, 5, 7, 1, 2}, func(i int) error { return jobs[i]() })
+	order := []int{6, 0, 3, 4, 7, 5, 1, 2}
+	if d.h.Version == 3 {
+		jobs = append(jobs,
+			func() error { return checkDropped("arc", &g.Out, d.head[0], d.weight[0]) },
+			func() error { return checkDropped("reverse arc", &g.In, d.head[1], d.weight[1]) },
+			d.checkSegArc)
+		order = append([]int{8, 9, 10}, order...)
+	}
+	return parallel(order, func(i int) error { return jobs[i]() })
 }
 
-func (d *v3) checkSegments() error {
+func (d *sectionFile) checkSegments() error {
 	g := d.g
 	nn, nstr := int32(len(g.NodeLon)), uint32(d.h.NStrings)
 	native := d.native && nativeSegments
@@ -977,7 +1082,7 @@ func (d *v3) checkSegments() error {
 	return nil
 }
 
-func (d *v3) checkShapes() error {
+func (d *sectionFile) checkShapes() error {
 	g := d.g
 	ns := len(g.Segments)
 	if g.ShapeFirst[0] != 0 || uint64(g.ShapeFirst[ns]) != d.h.Shape {
@@ -991,7 +1096,7 @@ func (d *v3) checkShapes() error {
 	return nil
 }
 
-func (d *v3) checkStrings() error {
+func (d *sectionFile) checkStrings() error {
 	off, blob := d.strOff, d.strBytes
 	if off[0] != 0 || uint64(off[len(off)-1]) != uint64(len(blob)) {
 		return &FormatError{"string offsets do not match the string bytes"}
@@ -1017,9 +1122,9 @@ func (d *v3) checkStrings() error {
 }
 
 // checkAdj checks one adjacency: offsets monotone from 0 to the arc count,
-// heads and segments in range, packed words equal to heads and weights.
+// heads and segments in range.
 func checkAdj(what string, a *Adjacency, n, ns int32) error {
-	m := uint32(len(a.Head))
+	m := uint32(len(a.packed))
 	if a.First[0] != 0 || a.First[n] != m {
 		return &FormatError{what + " offsets do not match the arc count"}
 	}
@@ -1028,12 +1133,9 @@ func checkAdj(what string, a *Adjacency, n, ns int32) error {
 			return &FormatError{fmt.Sprintf("%s offsets decrease at node %d", what, v)}
 		}
 	}
-	for i, h := range a.Head {
-		if h < 0 || h >= n {
-			return &FormatError{fmt.Sprintf("%s %d: head %d out of range", what, i, h)}
-		}
-		if a.packed[i] != uint64(uint32(h))<<32|uint64(a.Weight[i]) {
-			return &FormatError{fmt.Sprintf("%s %d: packed word differs from its head and weight", what, i)}
+	for i, p := range a.packed {
+		if h := p >> 32; h >= uint64(n) {
+			return &FormatError{fmt.Sprintf("%s %d: head %d out of range", what, i, int32(h))}
 		}
 	}
 	for i, s := range a.Seg {
@@ -1044,12 +1146,26 @@ func checkAdj(what string, a *Adjacency, n, ns int32) error {
 	return nil
 }
 
-// checkSegArc checks that SegArc names each arc once (-1 elsewhere).
-func (d *v3) checkSegArc() error {
+// checkDropped checks a version 3 file's arc heads and weights, which the
+// graph does not keep, against the packed words it keeps.
+func checkDropped(what string, a *Adjacency, head []int32, weight []uint32) error {
+	for i, p := range a.packed {
+		if p != arcWord(head[i], weight[i]) {
+			return &FormatError{fmt.Sprintf("%s %d: packed word differs from its head and weight", what, i)}
+		}
+	}
+	return nil
+}
+
+// checkSegArc checks a version 3 file's table from segments to arcs, which
+// the graph does not keep (Graph.SegArc finds the arc instead): it must
+// name each arc at the arc's own segment key and hold -1 elsewhere, as
+// the table encodeV3 derives.
+func (d *sectionFile) checkSegArc() error {
 	g := d.g
-	m := int32(len(g.Out.Head))
+	m := int32(len(g.Out.packed))
 	open := 0
-	for i, a := range g.SegArc {
+	for i, a := range d.segArc {
 		if a < -1 || a >= m {
 			return &FormatError{fmt.Sprintf("segment arc %d: arc %d out of range", i, a)}
 		}
@@ -1060,18 +1176,9 @@ func (d *v3) checkSegArc() error {
 	if open != int(m) {
 		return &FormatError{fmt.Sprintf("segment arcs name %d arcs, the graph has %d", open, m)}
 	}
-	return nil
-}
-
-// checkInSeg checks that every reverse arc stands for an arc (WithEdits
-// takes its weight from SegArc). Whether each arc's SegArc entry points
-// back to it is not checked: a random access per arc, and nothing indexes
-// with it beyond the ranges checked here.
-func (d *v3) checkInSeg() error {
-	g := d.g
-	for r, s := range g.In.Seg {
-		if s >= uint32(len(g.SegArc)) || g.SegArc[s] < 0 {
-			return &FormatError{fmt.Sprintf("reverse arc %d: no arc for its segment", r)}
+	for a, k := range g.Out.Seg {
+		if k >= uint32(len(d.segArc)) || d.segArc[k] != int32(a) {
+			return &FormatError{fmt.Sprintf("arc %d: the segment arcs do not name it at its segment", a)}
 		}
 	}
 	return nil
@@ -1079,7 +1186,7 @@ func (d *v3) checkInSeg() error {
 
 // checkComponents checks that components are numbered in range, by
 // decreasing size, and that the sizes count the nodes.
-func (d *v3) checkComponents() error {
+func (d *sectionFile) checkComponents() error {
 	g := d.g
 	count := make([]int32, len(g.CompSize))
 	for v, c := range g.Component {
@@ -1101,7 +1208,7 @@ func (d *v3) checkComponents() error {
 // pieces a segment has. (Whether the piece exists in its own segment is
 // checked where it is used, snapWith: here it would cost a random access
 // per entry, the slowest check of a load.)
-func (d *v3) checkSnap() error {
+func (d *sectionFile) checkSnap() error {
 	g, ix := d.g, &d.ix
 	if ix.first[0] != 0 || uint64(ix.first[len(ix.first)-1]) != d.h.x.snapEntries {
 		return &FormatError{"snapping grid offsets do not match the entry count"}

@@ -292,7 +292,7 @@ func bodyBytes(h Header) uint64 {
 
 // decodeV2 reads the body of a version 2 file after its header (d
 // positioned after it) and derives what version 2 does not store: both
-// adjacencies, SegArc, components and the packed arc words. size is the
+// adjacencies (offsets, arc words, segment keys) and the components. size is the
 // file's size, or -1 when unknown.
 func decodeV2(d *decoder, h Header, size int64) (*Graph, error) {
 	if size >= 0 {

@@ -50,12 +50,13 @@ func (n Gonum) From(id int64) gg.Nodes {
 	a := n.adj()
 	seen := map[int32]bool{}
 	var ns []gg.Node
-	for i := a.First[id]; i < a.First[id+1]; i++ {
-		if a.Weight[i] == Inf || seen[a.Head[i]] {
+	for i, end := a.Arcs(int32(id)); i < end; i++ {
+		h := a.Head(i)
+		if a.Weight(i) == Inf || seen[h] {
 			continue
 		}
-		seen[a.Head[i]] = true
-		ns = append(ns, simple.Node(a.Head[i]))
+		seen[h] = true
+		ns = append(ns, simple.Node(h))
 	}
 	if len(ns) == 0 {
 		return gg.Empty
@@ -102,9 +103,9 @@ func (n Gonum) Weight(x, y int64) (float64, bool) {
 	}
 	a := n.adj()
 	best := uint32(Inf)
-	for i := a.First[x]; i < a.First[x+1]; i++ {
-		if int64(a.Head[i]) == y && a.Weight[i] < best {
-			best = a.Weight[i]
+	for i, end := a.Arcs(int32(x)); i < end; i++ {
+		if int64(a.Head(i)) == y && a.Weight(i) < best {
+			best = a.Weight(i)
 		}
 	}
 	if best == Inf {

@@ -134,27 +134,36 @@ type Segment struct {
 }
 
 // Adjacency is one direction of the graph in compressed-sparse-row form: the
-// arcs leaving node v are First[v]..First[v+1]-1; for the reverse adjacency
-// "leaving" means "entering" in the real network.
+// arcs leaving node v are First[v]..First[v+1]-1 (Arcs); for the reverse
+// adjacency "leaving" means "entering" in the real network. Each arc is one
+// word holding its head and weight, read with Head and Weight, and its
+// segment key Seg. Arc indices are uint32, like the offsets.
 type Adjacency struct {
-	First  []uint32 // len NumNodes+1
-	Head   []int32  // other end of each arc
-	Weight []uint32 // travel time in milliseconds
-	Seg    []uint32 // segment<<1 | 1 when the arc runs against the segment's geometry
+	First []uint32 // len NumNodes+1
+	Seg   []uint32 // segment<<1 | 1 when the arc runs against the segment's geometry
 
-	// packed holds Head<<32 | Weight per arc, so that the search loop reads
-	// one word per arc instead of two slices (derived; see pack).
+	// packed holds head<<32 | weight (milliseconds) per arc: the only
+	// store of both, so that the search loop reads one word per arc.
 	packed []uint64
 }
 
-// pack derives the packed arc words from Head and Weight.
-func (a *Adjacency) pack() {
-	p := make([]uint64, len(a.Head))
-	for i, h := range a.Head {
-		p[i] = uint64(uint32(h))<<32 | uint64(a.Weight[i])
-	}
-	a.packed = p
-}
+// arcWord packs an arc's head and weight into its word.
+func arcWord(head int32, weight uint32) uint64 { return uint64(uint32(head))<<32 | uint64(weight) }
+
+// NumArcs returns the number of arcs.
+func (a *Adjacency) NumArcs() int { return len(a.packed) }
+
+// Arcs returns the arcs of node v, first to end-1:
+//
+//	for a, end := adj.Arcs(v); a < end; a++ { ... adj.Head(a) ... }
+func (a *Adjacency) Arcs(v int32) (first, end uint32) { return a.First[v], a.First[v+1] }
+
+// Head returns the other end of arc i (for the reverse adjacency the tail
+// of the real arc).
+func (a *Adjacency) Head(i uint32) int32 { return int32(a.packed[i] >> 32) }
+
+// Weight returns the travel time of arc i in milliseconds (Inf: closed).
+func (a *Adjacency) Weight(i uint32) uint32 { return uint32(a.packed[i]) }
 
 // Graph is a directed road network. All slices are read-only after Build or
 // Decode; share a Graph freely between goroutines.
@@ -171,11 +180,12 @@ type Graph struct {
 	Strings []string // names and refs; Strings[0] == ""
 
 	Out Adjacency // forward arcs
-	In  Adjacency // reverse arcs: Head is the tail of the real arc
+	In  Adjacency // reverse arcs: Head(a) is the tail of the real arc
 
-	// SegArc[2s] is the Out arc index of segment s driven forward, SegArc[2s+1]
-	// backward; -1 when that direction is closed.
-	SegArc []int32
+	// open has bit s set when segment s has an arc of weight below Inf
+	// (derived from Out by openSegments: one bit a segment, so that
+	// snapping tests it without looking for the arcs).
+	open []uint64
 
 	// Component gives each node's strongly connected component, numbered by
 	// decreasing size (0 is the largest). CompSize[c] is its node count.
@@ -214,7 +224,7 @@ type BuildStats struct {
 func (g *Graph) NumNodes() int { return len(g.NodeLon) }
 
 // NumArcs returns the number of directed arcs.
-func (g *Graph) NumArcs() int { return len(g.Out.Head) }
+func (g *Graph) NumArcs() int { return g.Out.NumArcs() }
 
 // Node returns the position of node v.
 func (g *Graph) Node(v int32) Point {
@@ -239,18 +249,45 @@ func (g *Graph) Shape(dst []Point, s int32) []Point {
 	return append(dst, g.Node(seg.To))
 }
 
+// SegArc returns the Out arc of segment s driven forward (From -> To) or
+// backward, or -1 when the segment cannot be driven that way. It scans the
+// arcs leaving that direction's tail for the segment's key (2.4 arcs a node
+// on road graphs), so a graph holds no table from segments to arcs.
+func (g *Graph) SegArc(s int32, backward bool) int32 {
+	seg := &g.Segments[s]
+	tail, key := seg.From, uint32(s)<<1
+	if backward {
+		tail, key = seg.To, key|1
+	}
+	for a, end := g.Out.Arcs(tail); a < end; a++ {
+		if g.Out.Seg[a] == key {
+			return int32(a)
+		}
+	}
+	return -1
+}
+
+// openSegments returns a bit per segment, set when the segment has an arc
+// in adj of weight below Inf. Arc segments out of range (a hostile file,
+// refused by its checks) are skipped.
+func openSegments(adj *Adjacency, segments int) []uint64 {
+	bits := make([]uint64, (segments+63)/64)
+	for a, k := range adj.Seg {
+		if s := k >> 1; s < uint32(segments) && uint32(adj.packed[a]) != Inf {
+			bits[s>>6] |= 1 << (s & 63)
+		}
+	}
+	return bits
+}
+
 // ArcWeight returns the weight of segment s in the given direction and
 // whether that direction is open.
 func (g *Graph) ArcWeight(s int32, backward bool) (uint32, bool) {
-	i := 2 * s
-	if backward {
-		i++
-	}
-	a := g.SegArc[i]
+	a := g.SegArc(s, backward)
 	if a < 0 {
 		return 0, false
 	}
-	return g.Out.Weight[a], true
+	return g.Out.Weight(uint32(a)), true
 }
 
 // MainComponent reports whether node v belongs to a component that snapping

@@ -178,7 +178,7 @@ func TestPathSumsToTime(t *testing.T) {
 			}
 			var sum uint32
 			for _, a := range s.Path(nil, v) {
-				sum += adj.Weight[a]
+				sum += adj.Weight(uint32(a))
 			}
 			if sum != s.Time(v) {
 				t.Fatalf("%v node %d: path sums to %d, time %d", dir, v, sum, s.Time(v))
@@ -214,11 +214,11 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if !bytes.Equal(data, buf2.Bytes()) {
 		t.Fatal("re-encoded graph differs")
 	}
-	if len(g2.Out.Head) != len(g.Out.Head) {
-		t.Fatalf("arcs: got %d want %d", len(g2.Out.Head), len(g.Out.Head))
+	if g2.NumArcs() != g.NumArcs() {
+		t.Fatalf("arcs: got %d want %d", g2.NumArcs(), g.NumArcs())
 	}
-	for i := range g.Out.Weight {
-		if g.Out.Weight[i] != g2.Out.Weight[i] || g.Out.Head[i] != g2.Out.Head[i] {
+	for i := range uint32(g.NumArcs()) {
+		if g.Out.Weight(i) != g2.Out.Weight(i) || g.Out.Head(i) != g2.Out.Head(i) {
 			t.Fatalf("arc %d differs", i)
 		}
 	}
@@ -265,8 +265,8 @@ func version(b []byte, v byte) []byte {
 	return c
 }
 
-// FuzzDecode feeds the graph decoder small valid files of both format
-// versions (2, still read, and 3, written) and their mutations. Each input
+// FuzzDecode feeds the graph decoder small valid files of every format
+// version (2 and 3, still read, and 4, written) and their mutations. Each input
 // is decoded as given and again with its checksums repaired (repairSums),
 // so mutations of the counts, indices and values reach the checks behind
 // the checksums instead of all failing at the first CRC. Seeds are 1- to
@@ -279,7 +279,7 @@ func FuzzDecode(f *testing.F) {
 			if g == nil {
 				continue // no piece drawn
 			}
-			for _, enc := range []func(io.Writer, *Graph) error{encodeV2, Encode} {
+			for _, enc := range []func(io.Writer, *Graph) error{encodeV2, encodeV3, Encode} {
 				var buf bytes.Buffer
 				if err := enc(&buf, g); err != nil {
 					f.Fatal(err)
@@ -312,8 +312,11 @@ func FuzzDecode(f *testing.F) {
 				g.SnapPoint(g.Node(0), SnapOptions{})
 			}
 			enc := Encode
-			if in[len(Magic)] == 2 {
+			switch in[len(Magic)] {
+			case 2:
 				enc = encodeV2
+			case 3:
+				enc = encodeV3
 			}
 			for _, h := range []*Graph{g, gExact, gMapped} {
 				var out bytes.Buffer
@@ -324,26 +327,27 @@ func FuzzDecode(f *testing.F) {
 					t.Fatal("round trip differs")
 				}
 			}
-			// Whatever decodes re-encodes as version 3 and reads back the same.
-			var v3 bytes.Buffer
-			if err := Encode(&v3, g); err != nil {
+			// Whatever decodes re-encodes in the current version and reads
+			// back the same.
+			var cur bytes.Buffer
+			if err := Encode(&cur, g); err != nil {
 				t.Fatal(err)
 			}
-			g3, err := Decode(bytes.NewReader(v3.Bytes()))
+			gc, err := Decode(bytes.NewReader(cur.Bytes()))
 			if err != nil {
-				t.Fatalf("version 3 of a graph that decoded: %v", err)
+				t.Fatalf("version %d of a graph that decoded: %v", Version, err)
 			}
 			var again bytes.Buffer
-			if err := Encode(&again, g3); err != nil || !bytes.Equal(again.Bytes(), v3.Bytes()) {
-				t.Fatalf("version 3 round trip differs (%v)", err)
+			if err := Encode(&again, gc); err != nil || !bytes.Equal(again.Bytes(), cur.Bytes()) {
+				t.Fatalf("version %d round trip differs (%v)", Version, err)
 			}
 		}
 	})
 }
 
 // repairSums returns a copy of an encoded graph whose header and section
-// checksums are recomputed (b itself when too short or, in version 3, when
-// the repaired header still does not decode).
+// checksums are recomputed (b itself when too short or, in versions 3 and
+// 4, when the repaired header still does not decode).
 func repairSums(b []byte) []byte {
 	hl := len(Magic) + 4 + 4 + 4*8 + 32 + 32 + 4
 	if len(b) < hl {
@@ -353,7 +357,7 @@ func repairSums(b []byte) []byte {
 	if nl > 4096 || len(b) < hl+nl+48+8 {
 		return b
 	}
-	if binary.LittleEndian.Uint32(b[len(Magic):]) == 3 {
+	if binary.LittleEndian.Uint32(b[len(Magic):]) >= 3 {
 		return repairSumsV3(b, nl)
 	}
 	hl += nl + 48
@@ -463,7 +467,7 @@ func TestWithEdits(t *testing.T) {
 		}
 	}
 	// The original is untouched, topology shared.
-	if &g.Out.Head[0] != &g2.Out.Head[0] {
+	if &g.Out.First[0] != &g2.Out.First[0] || &g.Out.Seg[0] != &g2.Out.Seg[0] || &g.In.Seg[0] != &g2.In.Seg[0] {
 		t.Error("WithEdits copied the topology")
 	}
 	// Closing everything: nothing reachable but the seed; the graph is still consistent.

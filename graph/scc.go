@@ -38,10 +38,10 @@ func (g *Graph) components() {
 			if f.arc < g.Out.First[v+1] {
 				a := f.arc
 				f.arc++
-				if g.Out.Weight[a] == Inf {
+				if g.Out.Weight(a) == Inf {
 					continue
 				}
-				w := g.Out.Head[a]
+				w := g.Out.Head(a)
 				if index[w] == unvisited {
 					index[w], low[w] = next, next
 					next++

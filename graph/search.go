@@ -303,7 +303,7 @@ func (s *Search) Path(dst []int32, v int32) []int32 {
 		a := s.pred[v]
 		dst = append(dst, a)
 		// the tail of arc a: the arc was relaxed from some node x with
-		// adj.Head[a] == v; find x through the segment record.
+		// adj.Head(a) == v; find x through the segment record.
 		seg := s.g.Segments[adj.Seg[a]>>1]
 		back := adj.Seg[a]&1 != 0
 		var tailReal, headReal int32 = seg.From, seg.To

@@ -204,12 +204,10 @@ func clampInt(v, lo, hi int) int {
 
 // Snappable reports whether segment s may take a snapped point under opt.
 func (g *Graph) Snappable(s int32, opt *SnapOptions) bool {
-	seg := &g.Segments[s]
-	if g.SegArc[2*s] < 0 || g.Out.Weight[g.SegArc[2*s]] == Inf {
-		if g.SegArc[2*s+1] < 0 || g.Out.Weight[g.SegArc[2*s+1]] == Inf {
-			return false
-		}
+	if g.open[s>>6]&(1<<(s&63)) == 0 { // no arc of weight below Inf
+		return false
 	}
+	seg := &g.Segments[s]
 	if opt.NoControlled && seg.Flags&Controlled != 0 {
 		return false
 	}

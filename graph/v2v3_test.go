@@ -16,9 +16,10 @@ import (
 
 // TestDelawareV2V3Same loads the Delaware graph (with a contraction
 // hierarchy) from a version 2 file, whose arrays and snapping index are
-// derived, and from a version 3 file, which stores them, and checks that
-// both give the same snaps (any options, near and far points), the same
-// searches both ways and the same hierarchy matrix.
+// derived, from a version 3 file, which stores them (and the arrays
+// version 4 dropped), and from a version 4 file, and checks that all give
+// the same snaps (any options, near and far points), the same searches
+// both ways, the same segment weights and the same hierarchy matrix.
 func TestDelawareV2V3Same(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the Delaware graph")
@@ -50,7 +51,7 @@ func TestDelawareV2V3Same(t *testing.T) {
 		}
 		return h
 	}
-	g2, g3 := load("v2.graph", graph.EncodeV2), load("v3.graph", graph.Encode)
+	g2, g3, g4 := load("v2.graph", graph.EncodeV2), load("v3.graph", graph.EncodeV3), load("v4.graph", graph.Encode)
 
 	lo, hi := g.Bounds()
 	r := rand.New(rand.NewPCG(12, 3))
@@ -65,8 +66,9 @@ func TestDelawareV2V3Same(t *testing.T) {
 		opt := opts[i%len(opts)]
 		a, errA := g2.SnapPoint(p, opt)
 		b, errB := g3.SnapPoint(p, opt)
-		if a != b || !reflect.DeepEqual(errA, errB) {
-			t.Fatalf("point %v: version 2 snap %+v (%v), version 3 %+v (%v)", p, a, errA, b, errB)
+		c, errC := g4.SnapPoint(p, opt)
+		if a != b || !reflect.DeepEqual(errA, errB) || a != c || !reflect.DeepEqual(errA, errC) {
+			t.Fatalf("point %v: version 2 snap %+v (%v), version 3 %+v (%v), version 4 %+v (%v)", p, a, errA, b, errB, c, errC)
 		}
 		if errA == nil && i%2 == 0 && len(snaps) < 120 {
 			snaps = append(snaps, b)
@@ -75,27 +77,41 @@ func TestDelawareV2V3Same(t *testing.T) {
 	if len(snaps) < 120 {
 		t.Fatalf("only %d points snapped", len(snaps))
 	}
-	s2, s3 := graph.NewSearch(g2), graph.NewSearch(g3)
+	s2, s3, s4 := graph.NewSearch(g2), graph.NewSearch(g3), graph.NewSearch(g4)
 	for _, dir := range []graph.Direction{graph.Outbound, graph.Inbound} {
 		for _, sn := range snaps[:5] {
 			s2.Run(dir, g2.Seeds(nil, sn, dir), graph.Stop{})
 			s3.Run(dir, g3.Seeds(nil, sn, dir), graph.Stop{})
+			s4.Run(dir, g4.Seeds(nil, sn, dir), graph.Stop{})
 			for v := range int32(g.NumNodes()) {
-				if s2.Time(v) != s3.Time(v) {
-					t.Fatalf("search from %v: node %d at %d (version 2), %d (version 3)", sn.Query, v, s2.Time(v), s3.Time(v))
+				if s2.Time(v) != s3.Time(v) || s2.Time(v) != s4.Time(v) {
+					t.Fatalf("search from %v: node %d at %d (version 2), %d (version 3), %d (version 4)", sn.Query, v, s2.Time(v), s3.Time(v), s4.Time(v))
 				}
 			}
 		}
 	}
-	if g2.CH == nil || g3.CH == nil || !g3.CH.Valid(g3) {
-		t.Fatal("hierarchy missing or stale after loading")
+	for s := range int32(len(g.Segments)) {
+		for _, back := range []bool{false, true} {
+			w, ok := g.ArcWeight(s, back)
+			for i, h := range []*graph.Graph{g2, g3, g4} {
+				if w2, ok2 := h.ArcWeight(s, back); w2 != w || ok2 != ok {
+					t.Fatalf("segment %d backward %v: weight %d (%v) built, %d (%v) from version %d", s, back, w, ok, w2, ok2, i+2)
+				}
+			}
+		}
+	}
+	for i, h := range []*graph.Graph{g2, g3, g4} {
+		if h.CH == nil || !h.CH.Valid(h) {
+			t.Fatalf("version %d: hierarchy missing or stale after loading", i+2)
+		}
 	}
 	m2 := g2.CH.Matrix(g2, snaps[:60], snaps[60:120], 2)
 	m3 := g3.CH.Matrix(g3, snaps[:60], snaps[60:120], 2)
-	if !reflect.DeepEqual(m2, m3) {
-		t.Fatal("hierarchy matrices differ between the version 2 and version 3 loads")
+	m4 := g4.CH.Matrix(g4, snaps[:60], snaps[60:120], 2)
+	if !reflect.DeepEqual(m2, m3) || !reflect.DeepEqual(m2, m4) {
+		t.Fatal("hierarchy matrices differ between the version 2, 3 and 4 loads")
 	}
-	if d := graph.DijkstraMatrix(g3, snaps[:60], snaps[60:120], 2); !reflect.DeepEqual(m3, d) {
-		t.Fatal("version 3 hierarchy matrix differs from Dijkstra's")
+	if d := graph.DijkstraMatrix(g4, snaps[:60], snaps[60:120], 2); !reflect.DeepEqual(m4, d) {
+		t.Fatal("version 4 hierarchy matrix differs from Dijkstra's")
 	}
 }

@@ -109,8 +109,8 @@ func Entrances(g *graph.Graph, f *osm.Features, opt Options) (out []Place, notes
 // leaves it.
 func isEntry(g *graph.Graph, v int32) bool {
 	controlledOut := false
-	for a := g.Out.First[v]; a < g.Out.First[v+1]; a++ {
-		if g.Out.Weight[a] != graph.Inf && g.Segments[g.Out.Seg[a]>>1].Flags&graph.Controlled != 0 {
+	for a, end := g.Out.Arcs(v); a < end; a++ {
+		if g.Out.Weight(a) != graph.Inf && g.Segments[g.Out.Seg[a]>>1].Flags&graph.Controlled != 0 {
 			controlledOut = true
 			break
 		}
@@ -118,8 +118,8 @@ func isEntry(g *graph.Graph, v int32) bool {
 	if !controlledOut {
 		return false
 	}
-	for a := g.In.First[v]; a < g.In.First[v+1]; a++ {
-		if g.In.Weight[a] != graph.Inf && g.Segments[g.In.Seg[a]>>1].Flags&graph.Controlled == 0 {
+	for a, end := g.In.Arcs(v); a < end; a++ {
+		if g.In.Weight(a) != graph.Inf && g.Segments[g.In.Seg[a]>>1].Flags&graph.Controlled == 0 {
 			return true
 		}
 	}
@@ -157,11 +157,11 @@ func (l *landParts) ok(v int32, minSize int) bool {
 // incident calls fn for each open arc at v, in either direction, with the
 // segment and the node at its other end.
 func incident(g *graph.Graph, v int32, fn func(seg int32, other int32)) {
-	for a := g.Out.First[v]; a < g.Out.First[v+1]; a++ {
-		fn(int32(g.Out.Seg[a]>>1), g.Out.Head[a])
+	for a, end := g.Out.Arcs(v); a < end; a++ {
+		fn(int32(g.Out.Seg[a]>>1), g.Out.Head(a))
 	}
-	for a := g.In.First[v]; a < g.In.First[v+1]; a++ {
-		fn(int32(g.In.Seg[a]>>1), g.In.Head[a])
+	for a, end := g.In.Arcs(v); a < end; a++ {
+		fn(int32(g.In.Seg[a]>>1), g.In.Head(a))
 	}
 }
 
@@ -202,20 +202,20 @@ func findMainline(g *graph.Graph, v int32) (string, int32) {
 	var ref string
 	merge := int32(-1)
 	d.run(g, v, maxRamp, func(u int32) bool { // visit: stop when found
-		for a := g.Out.First[u]; a < g.Out.First[u+1]; a++ {
+		for a, end := g.Out.Arcs(u); a < end; a++ {
 			s := int32(g.Out.Seg[a] >> 1)
 			seg := &g.Segments[s]
-			if g.Out.Weight[a] != graph.Inf && seg.Flags&graph.Controlled != 0 && !isLink(seg.Class) {
+			if g.Out.Weight(a) != graph.Inf && seg.Flags&graph.Controlled != 0 && !isLink(seg.Class) {
 				ref, merge = mainlineRef(g, s), u
 				return true
 			}
 		}
 		return false
 	}, func(u int32, yield func(s, w int32)) { // expand: controlled arcs out of u
-		for a := g.Out.First[u]; a < g.Out.First[u+1]; a++ {
+		for a, end := g.Out.Arcs(u); a < end; a++ {
 			s := int32(g.Out.Seg[a] >> 1)
-			if g.Out.Weight[a] != graph.Inf && g.Segments[s].Flags&graph.Controlled != 0 {
-				yield(s, g.Out.Head[a])
+			if g.Out.Weight(a) != graph.Inf && g.Segments[s].Flags&graph.Controlled != 0 {
+				yield(s, g.Out.Head(a))
 			}
 		}
 	})

@@ -399,7 +399,8 @@ func (s *Study) EstimateMemory(opt Options) (int64, string, error) {
 	return need, what, nil
 }
 
-// graphBytes is a graph's memory, about 85 bytes an arc (BENCHMARKS.md).
+// graphBytes estimates a graph's memory at 85 bytes an arc (its arrays
+// measure 77-81, graph.MemoryParts; BENCHMARKS.md, BenchmarkGraphSize).
 func graphBytes(g *graph.Graph) int64 { return int64(g.NumArcs()) * 85 }
 
 // withPlannerPopulations gives the settlements the populations of the

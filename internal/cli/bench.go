@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -132,6 +133,9 @@ extrapolated). Wall clock and process CPU time (getrusage) for each.`,
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "graph\t%s\nnodes\t%d\nsegments\t%d\narcs\t%d\ngraph_bytes\t%d\nbytes_per_arc\t%.1f\n", args[0], m.Nodes, m.Segments, m.Arcs, m.GraphBytes, m.BytesPerArc)
+			for _, p := range m.GraphParts {
+				fmt.Fprintf(w, "bytes_per_arc_%s\t%.1f\n", strings.ReplaceAll(p.Name, " ", "_"), float64(p.Bytes)/float64(max(m.Arcs, 1)))
+			}
 			fmt.Fprintf(w, "load\t%.3fs wall, %.3fs CPU\n", wall.Seconds(), cpu.Seconds())
 			fmt.Fprintf(w, "snap_index\t%v\nsnap_%d\t%v\n", m.SnapIndex, 2*opt.Points, m.Snap)
 			fmt.Fprintf(w, "one_to_all\t%v (%d nodes settled)\n", m.OneToAll, m.OneToAllSettled)

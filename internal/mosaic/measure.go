@@ -43,7 +43,8 @@ func (t Timing) String() string {
 // Measurement is what Measure timed on one graph.
 type Measurement struct {
 	Nodes, Arcs, Segments int
-	GraphBytes            int64 // graph.MemoryBytes plus the packed arc words
+	GraphBytes            int64              // graph.MemoryBytes: every array the graph holds
+	GraphParts            []graph.MemoryPart // GraphBytes by group (graph.MemoryParts)
 	BytesPerArc           float64
 	SnapIndex             Timing // building the snapping index (first snap)
 	Snap                  Timing // snapping 2*Points points
@@ -122,7 +123,10 @@ func Measure(ctx context.Context, g *graph.Graph, opt MeasureOptions) (Measureme
 		return m, fmt.Errorf("limit %d minutes out of range (1..1440)", opt.LimitMinutes)
 	}
 	m.Nodes, m.Arcs, m.Segments = g.NumNodes(), g.NumArcs(), len(g.Segments)
-	m.GraphBytes = g.MemoryBytes() + 2*8*int64(g.NumArcs()) // + Out/In packed words
+	m.GraphParts = g.MemoryParts()
+	for _, p := range m.GraphParts {
+		m.GraphBytes += p.Bytes
+	}
 	m.BytesPerArc = float64(m.GraphBytes) / float64(max(m.Arcs, 1))
 
 	nodes := RandomNodes(g, 2*opt.Points+opt.Searches, opt.Seed)
