@@ -399,9 +399,9 @@ func (s *Study) EstimateMemory(opt Options) (int64, string, error) {
 	return need, what, nil
 }
 
-// graphBytes estimates a graph's memory at 85 bytes an arc (its arrays
-// measure 77-81, graph.MemoryParts; BENCHMARKS.md, BenchmarkGraphSize).
-func graphBytes(g *graph.Graph) int64 { return int64(g.NumArcs()) * 85 }
+// graphBytes is the memory a graph's arrays take (graph.MemoryBytes: 77-81
+// bytes an arc on real extracts; BENCHMARKS.md, BenchmarkGraphSize).
+func graphBytes(g *graph.Graph) int64 { return g.MemoryBytes() }
 
 // withPlannerPopulations gives the settlements the populations of the
 // planner's towns: each planner's town with a population replaces the OSM
