@@ -56,8 +56,13 @@ type Builder struct {
 	strIdx  map[string]uint32
 	Stats   BuildStats
 
-	lastKey int64       // last key handed out by NewKey
-	ranges  [][2]uint32 // inner shape points of each segment in ShapeLon/Lat; Build compacts them
+	lastKey int64 // last key handed out by NewKey
+	// The inner shape points of segment s in ShapeLon/Lat: while every
+	// segment's run follows the one before (pieces added in order), the
+	// runs are first[s]..first[s+1] and ranges is nil; the first edit that
+	// moves a run makes ranges (start, end per segment), and Build compacts.
+	first  []uint32
+	ranges [][2]uint32
 }
 
 // NewBuilder returns an empty builder.
@@ -65,6 +70,7 @@ func NewBuilder() *Builder {
 	return &Builder{
 		g:      &Graph{Strings: []string{""}},
 		strIdx: map[string]uint32{"": 0},
+		first:  []uint32{0},
 	}
 }
 
@@ -93,10 +99,7 @@ func NewBuilderFrom(g *Graph) *Builder {
 		b.strIdx[s] = uint32(i)
 	}
 	b.g.Segments = append([]Segment(nil), g.Segments...)
-	b.ranges = make([][2]uint32, len(g.Segments))
-	for s := range b.ranges {
-		b.ranges[s] = [2]uint32{g.ShapeFirst[s], g.ShapeFirst[s+1]}
-	}
+	b.first = append([]uint32(nil), g.ShapeFirst...)
 	b.g.ShapeLon = append([]int32(nil), g.ShapeLon...)
 	b.g.ShapeLat = append([]int32(nil), g.ShapeLat...)
 	b.g.Meta = g.Meta
@@ -143,7 +146,7 @@ func (b *Builder) Grow(nodes, segments, shape int) {
 	}
 	if segments > 0 {
 		g.Segments = slices.Grow(g.Segments, segments)
-		b.ranges = slices.Grow(b.ranges, segments)
+		b.first = slices.Grow(b.first, segments+1)
 	}
 	if shape > 0 {
 		g.ShapeLon = slices.Grow(g.ShapeLon, shape)
@@ -221,7 +224,7 @@ func (b *Builder) add(from, to int32, p *Piece) {
 		length = Measure(p.Coords)
 	}
 	length = max(length, p.MinLength)
-	b.ranges = append(b.ranges, b.appendShape(p.Coords))
+	b.addRange(b.appendShape(p.Coords))
 	var flags uint8
 	if p.SpeedFwd > 0 {
 		flags |= Forward
@@ -261,6 +264,10 @@ func (b *Builder) Build() (*Graph, error) {
 		return nil, fmt.Errorf("graph too large: %d nodes, %d segments", len(g.NodeLon), len(g.Segments))
 	}
 	g.renumber()
+	// The snapping index reads only nodes, segments and shapes: made
+	// before the arcs, the largest builds hold one of the two at a time
+	// beside the rest (a graph file stores it; snapping needs it).
+	g.snap = buildSnapIndex(g)
 	g.buildOut()
 	g.finish()
 	return g, nil
@@ -318,7 +325,6 @@ func (g *Graph) finish() {
 	g.In = reverse(&g.Out, len(g.NodeLon))
 	g.open = openSegments(&g.Out, len(g.Segments))
 	wg.Wait()
-	g.snap = nil
 }
 
 // reverse returns the transpose of adj. In.Seg keeps the segment and

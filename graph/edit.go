@@ -32,7 +32,7 @@ func (b *Builder) shape(dst []Point, s int32) []Point {
 	g := b.g
 	seg := &g.Segments[s]
 	dst = append(dst, g.Node(seg.From))
-	r := b.ranges[s]
+	r := b.rangeOf(s)
 	for i := r[0]; i < r[1]; i++ {
 		dst = append(dst, Point{fromE7(g.ShapeLon[i]), fromE7(g.ShapeLat[i])})
 	}
@@ -147,14 +147,14 @@ func (b *Builder) Split(pos Position) (int64, int32) {
 	if len(second) > 1 && second[1] == cut {
 		second = second[1:]
 	}
-	b.ranges[s] = b.appendShape(first) // the old run is left unused; Build compacts
+	b.setRange(s, b.appendShape(first)) // the old run is left unused; Build compacts
 	g.Segments[s].To = mid
 	g.Segments[s].Length = polyLength(first)
 	tail := seg
 	tail.From = mid
 	tail.Length = polyLength(second)
 	g.Segments = append(g.Segments, tail)
-	b.ranges = append(b.ranges, b.appendShape(second))
+	b.addRange(b.appendShape(second))
 	return key, int32(len(g.Segments) - 1)
 }
 
@@ -226,28 +226,54 @@ func (b *Builder) Incident(key int64) []int32 {
 	return out
 }
 
-// compactShapes writes the shape table in segment order from the ranges.
-func (b *Builder) compactShapes() {
-	g := b.g
-	// Pieces added in order with nothing removed (an extract read) are
-	// already compact: only the offsets are needed, not a copy of the shape.
-	contiguous := true
-	for s, r := range b.ranges {
-		if (s == 0 && r[0] != 0) || (s > 0 && r[0] != b.ranges[s-1][1]) {
-			contiguous = false
-			break
-		}
+// rangeOf returns the run of segment s's inner shape points.
+func (b *Builder) rangeOf(s int32) [2]uint32 {
+	if b.ranges != nil {
+		return b.ranges[s]
 	}
-	if contiguous && (len(b.ranges) == 0 || int(b.ranges[len(b.ranges)-1][1]) == len(g.ShapeLon)) {
-		first := make([]uint32, len(g.Segments)+1)
-		for s, r := range b.ranges {
-			first[s+1] = r[1]
-		}
-		g.ShapeFirst = first
-		g.ShapeLon, g.ShapeLat = slices.Clip(g.ShapeLon), slices.Clip(g.ShapeLat)
-		b.ranges = nil
+	return [2]uint32{b.first[s], b.first[s+1]}
+}
+
+// addRange records the run of a new segment's inner shape points.
+func (b *Builder) addRange(r [2]uint32) {
+	if b.ranges == nil && r[0] == b.first[len(b.first)-1] {
+		b.first = append(b.first, r[1])
 		return
 	}
+	b.toRanges()
+	b.ranges = append(b.ranges, r)
+}
+
+// setRange moves segment s's run.
+func (b *Builder) setRange(s int32, r [2]uint32) {
+	b.toRanges()
+	b.ranges[s] = r
+}
+
+// toRanges switches from offsets to a run per segment.
+func (b *Builder) toRanges() {
+	if b.ranges != nil {
+		return
+	}
+	b.ranges = make([][2]uint32, len(b.first)-1, cap(b.first))
+	for s := range b.ranges {
+		b.ranges[s] = [2]uint32{b.first[s], b.first[s+1]}
+	}
+	b.first = nil
+}
+
+// compactShapes writes the shape table in segment order from the runs.
+func (b *Builder) compactShapes() {
+	g := b.g
+	if b.ranges == nil && int(b.first[len(b.first)-1]) == len(g.ShapeLon) {
+		// Pieces added in order with nothing moved (an extract read):
+		// the offsets are the table's, no copy of the shape is needed.
+		g.ShapeFirst = slices.Clip(b.first)
+		g.ShapeLon, g.ShapeLat = slices.Clip(g.ShapeLon), slices.Clip(g.ShapeLat)
+		b.first = nil
+		return
+	}
+	b.toRanges()
 	first := make([]uint32, len(g.Segments)+1)
 	lon := make([]int32, 0, len(g.ShapeLon))
 	lat := make([]int32, 0, len(g.ShapeLat))
@@ -257,4 +283,5 @@ func (b *Builder) compactShapes() {
 		first[s+1] = uint32(len(lon))
 	}
 	g.ShapeFirst, g.ShapeLon, g.ShapeLat = first, lon, lat
+	b.ranges = nil
 }

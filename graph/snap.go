@@ -111,7 +111,11 @@ func buildSnapIndex(g *Graph) *snapIndex {
 	counts := make([][]uint32, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
-		counts[p] = make([]uint32, cells)
+		n := cells
+		if p == parts-1 {
+			n++ // becomes the index's offsets: see below
+		}
+		counts[p] = make([]uint32, n)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -119,18 +123,15 @@ func buildSnapIndex(g *Graph) *snapIndex {
 		}()
 	}
 	wg.Wait()
-	first := make([]uint32, cells+1)
+	at := uint32(0)
 	for c := range cells {
-		at := first[c]
 		for p := range parts {
 			n := counts[p][c]
 			counts[p][c] = at // now the next free slot of part p in cell c
 			at += n
 		}
-		first[c+1] = at
 	}
-	ix.first = first
-	ix.seg = make([]int32, first[cells])
+	ix.seg = make([]int32, at)
 	ix.piece = make([]uint32, len(ix.seg))
 	for p := range parts {
 		wg.Add(1)
@@ -140,6 +141,13 @@ func buildSnapIndex(g *Graph) *snapIndex {
 		}()
 	}
 	wg.Wait()
+	// The last part's next free slot in cell c is now where cell c+1
+	// starts: shifted by one, its array is the offsets (no second array of
+	// a word per cell: hundreds of megabytes on a province).
+	first := counts[parts-1]
+	copy(first[1:], first[:cells])
+	first[0] = 0
+	ix.first = first
 	return ix
 }
 

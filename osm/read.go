@@ -73,7 +73,7 @@ type Options struct {
 // ways: no slice per way).
 type way struct {
 	id         int64
-	lo         int64   // hi is the next way's lo (or the end of the refs)
+	lo         uint32  // hi is the next way's lo (or the end of the refs)
 	name, ref  uint32  // indices into reader.strs
 	fwd, bwd   float32 // km/h, 0 = closed (the graph keeps float32 speeds)
 	class      graph.Class
@@ -135,10 +135,14 @@ type reader struct {
 	refs  []int64           // node ids of all kept ways, way after way (pass two)
 	ref   []int32           // the same as indices into ids (after pass two; refs is then freed)
 	stats graph.BuildStats
-	ids   idIndex // sorted unique node ids used by kept ways
-	count []uint8 // uses per id (saturating)
-	lon   []int32 // 1e-7 degrees
-	lat   []int32
+	ids   idIndex  // sorted unique node ids used by kept ways
+	count []uint8  // uses per id (saturating); dropped after pass one of build
+	ends  *rankSet // ids that end a piece (build's pass one)
+	// tooMany: the kept ways reference nodes 2^32-1 times or more, more
+	// than the reader indexes.
+	tooMany bool
+	lon     []int32 // 1e-7 degrees
+	lat     []int32
 	// seen has bit i set once node ids.ids[i] was met; met again is a
 	// duplicate id, set aside in dups (rare) for endNodes.
 	seen []uint32
@@ -210,7 +214,7 @@ func (r *reader) str(s string) uint32 {
 
 // wayRefs returns the node references of way k.
 func (r *reader) wayRefs(k int) []int32 {
-	hi := int64(len(r.ref))
+	hi := uint32(len(r.ref))
 	if k+1 < len(r.ways) {
 		hi = r.ways[k+1].lo
 	}
@@ -350,6 +354,10 @@ func (r *reader) addWay(w *posm.Way) {
 	if !bwd {
 		sb = 0
 	}
+	if len(r.refs)+len(w.Nodes) >= math.MaxUint32 {
+		r.tooMany = true // refused in build
+		return
+	}
 	lo := int64(len(r.refs))
 	for _, n := range w.Nodes {
 		id := int64(n.ID)
@@ -364,7 +372,7 @@ func (r *reader) addWay(w *posm.Way) {
 		return
 	}
 	r.ways = append(r.ways, way{
-		id: int64(w.ID), lo: lo, class: class, controlled: r.p.Controlled(hw), planned: planned,
+		id: int64(w.ID), lo: uint32(lo), class: class, controlled: r.p.Controlled(hw), planned: planned,
 		fwd: float32(sf), bwd: float32(sb), name: r.str(w.Tags.Find("name")), ref: r.str(w.Tags.Find("ref")),
 	})
 }
@@ -471,17 +479,30 @@ func (r *reader) keepNode(n *posm.Node) {
 // first meet them, by a table over the ends alone (a bit per used node id
 // and a word per end), not a map over every node.
 func (r *reader) build() (*graph.Graph, error) {
-	// Pass one over the ways: which node ids end a piece.
+	if r.tooMany {
+		return nil, fmt.Errorf("the extract's roads reference nodes %d times or more, more than fastroad reads from one extract; split it (osmium extract) and study the parts", uint64(math.MaxUint32))
+	}
+	// Pass one over the ways: which node ids end a piece, and how many
+	// pieces and inner shape points there are.
 	ends := newRankSet(len(r.ids.ids))
 	var buf []int32
+	pieces, inner := 0, 0
 	for k := range r.ways {
-		buf, _ = r.split(k, buf, func(p []int32) {
+		buf, _ = r.split(k, buf, r.shared, func(p []int32) {
 			ends.set(int(p[0]))
 			ends.set(int(p[len(p)-1]))
+			pieces++
+			inner += len(p) - 2
 		})
 	}
 	ends.index()
 	nodes := ends.count()
+	// Pass two splits where pass one put piece ends: every node that other
+	// ways share is one, and splitting at the others (a way's first or
+	// last node, a node beside a missing one) changes no piece. The use
+	// counts can go.
+	r.count = nil
+	r.ends = &ends
 	// Only the ends' ids are needed from here on.
 	endID := make([]int64, nodes)
 	for i, id := range r.ids.ids {
@@ -492,16 +513,10 @@ func (r *reader) build() (*graph.Graph, error) {
 	r.ids = idIndex{}
 
 	b := graph.NewBuilder()
-	// What the builder will hold, so that its slices are allocated once
-	// instead of doubling (the last doubling of a large slice holds old and
-	// new at once): nodes exactly, pieces and shape points as upper bounds.
-	pieces := len(r.ways)
-	for _, c := range r.count {
-		if c >= 2 {
-			pieces += int(c)
-		}
-	}
-	b.Grow(nodes, pieces, max(len(r.ref)-2*len(r.ways), 0))
+	// What the builder will hold, exactly, so that its slices are
+	// allocated once instead of doubling (the last doubling of a large
+	// slice holds old and new at once).
+	b.Grow(nodes, pieces, inner)
 	node := make([]int32, nodes) // graph node of each end, by rank; -1 until met
 	for i := range node {
 		node[i] = -1
@@ -552,7 +567,7 @@ func (r *reader) build() (*graph.Graph, error) {
 	nways := len(r.ways)
 	// The node store is not needed by Build: let it go before the CSR
 	// arrays are made.
-	r.ways, r.ref, r.ids, r.count, r.lon, r.lat, r.seen, r.strs, r.strIx = nil, nil, idIndex{}, nil, nil, nil, nil, nil, nil
+	r.ways, r.ref, r.ids, r.count, r.lon, r.lat, r.seen, r.strs, r.strIx, r.ends = nil, nil, idIndex{}, nil, nil, nil, nil, nil, nil, nil
 	node, endID = nil, nil
 	g, err := b.Build()
 	if errors.Is(err, graph.ErrEmpty) {
@@ -561,6 +576,12 @@ func (r *reader) build() (*graph.Graph, error) {
 	}
 	return g, err
 }
+
+// shared reports whether node id index i is used more than once.
+func (r *reader) shared(i int32) bool { return r.count[i] >= 2 }
+
+// isEnd reports whether node id index i ends a piece (after pass one).
+func (r *reader) isEnd(i int32) bool { return r.ends.has(int(i)) }
 
 // point returns the position of node id index i.
 func (r *reader) point(i int32) graph.Point {
@@ -572,7 +593,7 @@ func (r *reader) point(i int32) graph.Point {
 // node is missing from the extract (clipped). Runs of fewer than two nodes
 // are dropped. buf is scratch space, returned for reuse; missing counts the
 // references to missing nodes.
-func (r *reader) split(k int, buf []int32, piece func(p []int32)) (_ []int32, missing int) {
+func (r *reader) split(k int, buf []int32, shared func(i int32) bool, piece func(p []int32)) (_ []int32, missing int) {
 	cur := buf[:0]
 	for _, i := range r.wayRefs(k) {
 		if !r.isSeen(int(i)) {
@@ -585,7 +606,7 @@ func (r *reader) split(k int, buf []int32, piece func(p []int32)) (_ []int32, mi
 		}
 		cur = append(cur, i)
 		// Split at shared nodes; a piece ends here and the next starts here.
-		if len(cur) >= 2 && r.count[i] >= 2 {
+		if len(cur) >= 2 && shared(i) {
 			piece(cur)
 			cur = append(cur[:0], i)
 		}
@@ -774,7 +795,7 @@ func (r *reader) cut(bt *pieceBatch, lo, hi int, buf []int32) []int32 {
 	for k := lo; k < hi; k++ {
 		used := false
 		var missing int
-		buf, missing = r.split(k, buf, func(p []int32) {
+		buf, missing = r.split(k, buf, r.isEnd, func(p []int32) {
 			used = true
 			start := len(bt.coords)
 			for _, i := range p {
