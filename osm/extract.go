@@ -29,6 +29,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	posm "github.com/paulmach/osm"
@@ -86,7 +87,7 @@ func ReadExtract(ctx context.Context, open Opener, opt ExtractOptions) (*Extract
 		if err := p.Validate(); err != nil {
 			return nil, fmt.Errorf("profile: %w", err)
 		}
-		gr = newGraphReader(&p)
+		gr = newGraphReader(&p, opt.Procs)
 		parts = append(parts, gr)
 	}
 	var fr *featureReader
@@ -107,22 +108,42 @@ func ReadExtract(ctx context.Context, open Opener, opt ExtractOptions) (*Extract
 	if err := readParts(ctx, open, opt.Procs, parts); err != nil {
 		return nil, err
 	}
+	// The parts finish independently (the graph's pieces and arcs, the
+	// areas' and settlements' rings): on their own goroutines.
 	var ex Extract
+	var err error
+	var wg sync.WaitGroup
 	if gr != nil {
-		g, err := gr.build()
-		if err != nil {
-			return nil, err
-		}
-		ex.Graph = g
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ex.Graph, err = gr.build()
+		}()
 	}
 	if fr != nil {
-		ex.Features = fr.result()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ex.Features = fr.result()
+		}()
 	}
 	if ar != nil {
-		ex.Areas = ar.result()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ex.Areas = ar.result()
+		}()
 	}
 	if sr != nil {
-		ex.Settlements = sr.result()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ex.Settlements = sr.result()
+		}()
+	}
+	wg.Wait()
+	if err != nil {
+		return nil, err
 	}
 	return &ex, nil
 }

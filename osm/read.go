@@ -88,11 +88,7 @@ func Read(ctx context.Context, open Opener, opt Options) (*graph.Graph, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
-	r := newGraphReader(&p)
-	r.procs = opt.Procs
-	if r.procs <= 0 {
-		r.procs = runtime.GOMAXPROCS(0)
-	}
+	r := newGraphReader(&p, opt.Procs)
 	if err := readParts(ctx, open, opt.Procs, []consumer{r}); err != nil {
 		return nil, err
 	}
@@ -197,8 +193,13 @@ type dupNode struct {
 	lon, lat int32
 }
 
-func newGraphReader(p *Profile) *reader {
-	return &reader{p: p, strs: []string{""}, strIx: map[string]uint32{"": 0}}
+// newGraphReader returns a graph reader that sorts and cuts on procs
+// goroutines (<= 0: GOMAXPROCS).
+func newGraphReader(p *Profile, procs int) *reader {
+	if procs <= 0 {
+		procs = runtime.GOMAXPROCS(0)
+	}
+	return &reader{p: p, procs: procs, strs: []string{""}, strIx: map[string]uint32{"": 0}}
 }
 
 // str returns the index of s in r.strs, adding it the first time.

@@ -147,7 +147,9 @@ func (s *Surface) ResampleOutside(minLon, minLat, dLon, dLat float64, w, h int) 
 	for k, v := range acc {
 		out[k] = float32(v)
 	}
-	return out, outside
+	// The shares outside sum to a rounding error below zero when nothing is
+	// outside (a log said "-0 residents outside").
+	return out, max(outside, 0)
 }
 
 // span lists, for each source column (or row), the target columns it
