@@ -63,6 +63,14 @@ type Builder struct {
 	// moves a run makes ranges (start, end per segment), and Build compacts.
 	first  []uint32
 	ranges [][2]uint32
+
+	// Nearest looks up the segments of the graph the builder started from
+	// (NewBuilderFrom) in that graph's snapping index: base is the index,
+	// baseSegs the segments it covers, moved those whose geometry an edit
+	// has changed since (looked at one by one, as added segments are).
+	base     *snapIndex
+	baseSegs int32
+	moved    map[int32]bool
 }
 
 // NewBuilder returns an empty builder.
@@ -100,6 +108,7 @@ func NewBuilderFrom(g *Graph) *Builder {
 	}
 	b.g.Segments = append([]Segment(nil), g.Segments...)
 	b.first = append([]uint32(nil), g.ShapeFirst...)
+	b.base, b.baseSegs, b.moved = g.index(), int32(len(g.Segments)), map[int32]bool{}
 	b.g.ShapeLon = append([]int32(nil), g.ShapeLon...)
 	b.g.ShapeLat = append([]int32(nil), g.ShapeLat...)
 	b.g.Meta = g.Meta

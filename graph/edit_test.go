@@ -142,3 +142,38 @@ func TestOpenSegments(t *testing.T) {
 		}
 	}
 }
+
+// Builder.Nearest through the base graph's snapping index gives what a
+// scan of every segment gives, before and after splits, with and without a
+// filter, for points inside and outside the graph's box.
+func TestNearestMatchesScan(t *testing.T) {
+	for _, n := range []int{50, 300, 2000} {
+		g := randomGraph(t, uint64(n), n)
+		b := NewBuilderFrom(g)
+		r := rand.New(rand.NewPCG(uint64(n), 9))
+		lo, hi := g.Bounds()
+		dx, dy := hi.Lon-lo.Lon, hi.Lat-lo.Lat
+		odd := func(s int32, seg *Segment) bool { return s%3 != 1 }
+		for i := 0; i < 400; i++ {
+			p := Point{lo.Lon + dx*(1.6*r.Float64()-0.3), lo.Lat + dy*(1.6*r.Float64()-0.3)}
+			for _, accept := range []func(int32, *Segment) bool{nil, odd} {
+				got, ok := b.Nearest(p, accept)
+				base := b.base
+				b.base = nil
+				want, ok2 := b.Nearest(p, accept)
+				b.base = base
+				if ok != ok2 || got != want {
+					t.Fatalf("n=%d point %d %v: index %+v (%v), scan %+v (%v)", n, i, p, got, ok, want, ok2)
+				}
+			}
+			if i%10 == 0 { // change the graph as a scenario does
+				if pos, ok := b.Nearest(p, nil); ok {
+					b.Split(pos)
+				}
+			}
+		}
+		if len(b.moved) == 0 {
+			t.Fatalf("n=%d: no split moved a base segment", n)
+		}
+	}
+}
