@@ -2,8 +2,8 @@ package render
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
+	"github.com/klauspost/compress/zlib"
 	"hash/crc32"
 	"image"
 	"io"

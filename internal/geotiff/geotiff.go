@@ -12,9 +12,9 @@ package geotiff
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"io"
 	"math"
 	"strconv"
