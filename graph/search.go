@@ -238,13 +238,12 @@ func (s *Search) Run(dir Direction, seeds []Seed, stop Stop) {
 // non-empty bucket is emptied into lower ones around its minimum. Each entry
 // moves at most 32 times, and pushes are O(1); on road graphs this is about
 // twice as fast as a binary heap.
-
 //
 // Each bucket's least entry is kept as entries arrive, and a bit mask says
 // which buckets hold any: emptying a bucket then needs one pass over it,
-// not two, and finding it no scan of the empty ones (on a 21.7M-node
-// one-to-all the scan and the second pass were a fifth of the search).
-// The entries come out in the same order as without.
+// not two, and finding it no scan of the empty ones. The entries come out
+// in the same order as without. Measured: 30% faster one-to-all on
+// Delaware; no change on 21.7M nodes, where the search waits on memory.
 
 func (s *Search) clearQueue() {
 	for b := s.full; b != 0; b &= b - 1 {

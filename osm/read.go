@@ -355,7 +355,7 @@ func (r *reader) addWay(w *posm.Way) {
 	if !bwd {
 		sb = 0
 	}
-	if len(r.refs)+len(w.Nodes) >= math.MaxUint32 {
+	if uint64(len(r.refs))+uint64(len(w.Nodes)) >= math.MaxUint32 {
 		r.tooMany = true // refused in build
 		return
 	}
