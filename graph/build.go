@@ -71,6 +71,10 @@ type Builder struct {
 	base     *snapIndex
 	baseSegs int32
 	moved    map[int32]bool
+
+	// incident lists the segments at each node for Incident; nil once a
+	// segment is added or its ends change.
+	incident *incidence
 }
 
 // NewBuilder returns an empty builder.
@@ -228,6 +232,7 @@ func (p *Piece) check() error {
 }
 
 func (b *Builder) add(from, to int32, p *Piece) {
+	b.incident = nil
 	length := p.Length
 	if !(length > 0) {
 		length = Measure(p.Coords)

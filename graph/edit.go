@@ -202,6 +202,7 @@ func (b *Builder) Split(pos Position) (int64, int32) {
 	}
 	key := b.NewKey()
 	mid := b.node(key, cut)
+	b.incident = nil
 	b.setRange(s, b.appendShape(first)) // the old run is left unused; Build compacts
 	if s < b.baseSegs {
 		b.moved[s] = true
@@ -232,8 +233,8 @@ func polyLength(pts []Point) float64 {
 // key, one per junction cut.
 func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int64]int64 {
 	g := b.g
-	inSet := make(map[int32]bool)   // nodes touched by the set
-	outside := make(map[int32]bool) // nodes touched by other segments
+	inSet := make([]bool, len(g.NodeLon))   // nodes touched by the set
+	outside := make([]bool, len(g.NodeLon)) // nodes touched by other segments
 	for s := range g.Segments {
 		seg := &g.Segments[s]
 		m := inSet
@@ -244,15 +245,10 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int6
 	}
 	clone := make(map[int32]int32)
 	keys := make(map[int64]int64)
-	order := make([]int32, 0, len(inSet))
-	for v := range inSet {
-		order = append(order, v)
-	}
-	slices.Sort(order) // deterministic clone keys
-	for _, v := range order {
-		if outside[v] && (keep == nil || !keep(g.NodeID[v])) {
+	for v := range inSet { // in node order: deterministic clone keys
+		if inSet[v] && outside[v] && (keep == nil || !keep(g.NodeID[v])) {
 			k := b.NewKey()
-			clone[v] = b.node(k, g.Node(v))
+			clone[int32(v)] = b.node(k, g.Node(int32(v)))
 			keys[g.NodeID[v]] = k
 		}
 	}
@@ -265,23 +261,61 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int6
 			seg.To = c
 		}
 	}
+	b.incident = nil
 	return keys
 }
 
 // Incident returns the segments that end at the node with key, in the
-// builder's current state.
+// builder's current state, in segment order. The first call after a change
+// lists the segments of every node at once (scenarios ask for many nodes
+// between two changes: one scan of the segments, not one per node).
 func (b *Builder) Incident(key int64) []int32 {
 	v, ok := b.keys()[key]
 	if !ok {
 		return nil
 	}
-	var out []int32
-	for s := range b.g.Segments {
-		if b.g.Segments[s].From == v || b.g.Segments[s].To == v {
-			out = append(out, int32(s))
+	if b.incident == nil {
+		b.incident = b.incidence()
+	}
+	x := b.incident
+	if int(v)+1 >= len(x.first) {
+		return nil // a node added since (Detach's clones): no segment yet
+	}
+	return append([]int32(nil), x.seg[x.first[v]:x.first[v+1]]...)
+}
+
+// incidence lists the segments at each node, CSR style, each once (a loop
+// segment at its one node), in segment order.
+func (b *Builder) incidence() *incidence {
+	g := b.g
+	x := &incidence{first: make([]int32, len(g.NodeLon)+1)}
+	for s := range g.Segments {
+		seg := &g.Segments[s]
+		x.first[seg.From+1]++
+		if seg.To != seg.From {
+			x.first[seg.To+1]++
 		}
 	}
-	return out
+	for v := range len(g.NodeLon) {
+		x.first[v+1] += x.first[v]
+	}
+	x.seg = make([]int32, x.first[len(g.NodeLon)])
+	next := slices.Clone(x.first[:len(g.NodeLon)])
+	for s := range g.Segments {
+		seg := &g.Segments[s]
+		x.seg[next[seg.From]] = int32(s)
+		next[seg.From]++
+		if seg.To != seg.From {
+			x.seg[next[seg.To]] = int32(s)
+			next[seg.To]++
+		}
+	}
+	return x
+}
+
+// incidence is the segments at each node: seg[first[v]:first[v+1]].
+type incidence struct {
+	first, seg []int32
 }
 
 // rangeOf returns the run of segment s's inner shape points.

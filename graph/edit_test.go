@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -176,4 +177,41 @@ func TestNearestMatchesScan(t *testing.T) {
 			t.Fatalf("n=%d: no split moved a base segment", n)
 		}
 	}
+}
+
+// Incident's listing, made once between changes, is what a scan of the
+// segments finds, after splits and a detach too.
+func TestIncidentMatchesScan(t *testing.T) {
+	g := randomGraph(t, 77, 400)
+	b := NewBuilderFrom(g)
+	check := func(when string) {
+		t.Helper()
+		for v, key := range b.g.NodeID {
+			var want []int32
+			for s, seg := range b.g.Segments {
+				if seg.From == int32(v) || seg.To == int32(v) {
+					want = append(want, int32(s))
+				}
+			}
+			if got := b.Incident(key); !slices.Equal(got, want) {
+				t.Fatalf("%s: node %d: %v, want %v", when, v, got, want)
+			}
+		}
+	}
+	check("start")
+	r := rand.New(rand.NewPCG(7, 7))
+	lo, hi := g.Bounds()
+	for i := 0; i < 20; i++ {
+		p := Point{lo.Lon + (hi.Lon-lo.Lon)*r.Float64(), lo.Lat + (hi.Lat-lo.Lat)*r.Float64()}
+		if pos, ok := b.Nearest(p, nil); ok {
+			b.Split(pos)
+		}
+	}
+	check("after splits")
+	set := map[int32]bool{}
+	for s := range int32(30) {
+		set[s] = true
+	}
+	b.Detach(set, func(key int64) bool { return len(b.Incident(key))%2 == 0 })
+	check("after detach")
 }
