@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/fastroad/fastroad/graph"
@@ -334,4 +335,31 @@ func TestCheckReversed(t *testing.T) {
 				trial, f.Inside, f.Crossings, len(f.Features), b.Inside, b.Crossings, len(b.Features))
 		}
 	}
+}
+
+// Check reuses its scratch between routes: a route checked after others,
+// and on several goroutines at once, gets the report it got first.
+func TestCheckReusesScratch(t *testing.T) {
+	ix := NewIndex(benchLayers(2000))
+	a := benchRoute()
+	b := append([]graph.Point(nil), a...)
+	slices.Reverse(b)
+	first := ix.Check(a, Options{})
+	if n := len(first.Kinds[Green].Features); n == 0 {
+		t.Fatal("the route meets no park: the test checks nothing")
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				ix.Check(b, Options{})
+				if got := ix.Check(a, Options{}); !sameReport(got, first) {
+					t.Errorf("again: %+v, first %+v", got.Kinds[Green], first.Kinds[Green])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -2,6 +2,7 @@ package controllines
 
 import (
 	"math"
+	"sync"
 
 	"github.com/fastroad/fastroad/graph"
 )
@@ -109,6 +110,8 @@ type Index struct {
 	first          []int32
 	items          []int32
 	big            []int32 // features too large for the grid
+
+	pool *sync.Pool // of *checker: Check's scratch, an entry per feature
 }
 
 // NewIndex prepares layers for Check. It keeps a reference to the layers,
@@ -117,7 +120,7 @@ type Index struct {
 // than 2, and anything with a position outside WGS-84 range are ignored.
 // Layers of an invalid Kind are ignored.
 func NewIndex(layers []Layer) *Index {
-	ix := &Index{layers: layers}
+	ix := &Index{layers: layers, pool: new(sync.Pool)}
 	// Reference point: centre of all valid positions.
 	all := box{180, 90, -180, -90}
 	for _, l := range layers {
