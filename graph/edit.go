@@ -123,44 +123,16 @@ func (b *Builder) Nearest(p Point, accept func(s int32, seg *Segment) bool) (Pos
 	for s := range b.moved {
 		consider(s, -1)
 	}
-	// The rest through the index, ring by ring around p's cell, until a
-	// ring cannot hold anything nearer (rings at r cells are at least
-	// (r-1) cells away) or the rings cover the grid.
+	// The rest through the index, ring by ring around p's cell.
 	ix := b.base
-	cellM := ix.cell * math.Min(proj.pr.kx, proj.pr.ky)
 	cx := int(math.Floor((p.Lon - ix.minLon) / ix.cell))
 	cy := int(math.Floor((p.Lat - ix.minLat) / ix.cell))
-	rmax := max(abs(cx), abs(cx-(ix.w-1)), abs(cy), abs(cy-(ix.h-1)))
-	for r := 0; r <= rmax; r++ {
-		if float64(r-1)*cellM > best.Dist {
-			break
+	ix.visitRings(cx, cy, ix.cell*math.Min(proj.pr.kx, proj.pr.ky), func() float64 { return best.Dist }, func(s int32, k uint32) {
+		if !b.moved[s] {
+			consider(s, int(k))
 		}
-		for y := max(cy-r, 0); y <= min(cy+r, ix.h-1); y++ {
-			step := 1
-			if y != cy-r && y != cy+r {
-				step = 2 * r
-			}
-			for x := cx - r; x <= cx+r; x += max(step, 1) {
-				if x < 0 || x >= ix.w {
-					continue
-				}
-				c := y*ix.w + x
-				for i := ix.first[c]; i < ix.first[c+1]; i++ {
-					if s := ix.seg[i]; !b.moved[s] {
-						consider(s, int(ix.piece[i]))
-					}
-				}
-			}
-		}
-	}
+	})
 	return best, best.Seg >= 0
-}
-
-func abs(v int) int {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
 
 // Split makes a node at position pos and returns its key and the index of

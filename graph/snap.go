@@ -194,6 +194,42 @@ func (ix *snapIndex) scan(g *Graph, s0, s1 int, counts, next []uint32) {
 	}
 }
 
+// visitRings calls visit with every entry (segment, piece) of the cells
+// around cell (cx, cy), ring by ring (ring r: the cells r steps away), until
+// a ring cannot hold anything nearer than limit() metres (its cells are at
+// least r-1 cells of cellM metres away) or the rings cover the grid. Cells
+// outside the grid are skipped; (cx, cy) may lie outside it.
+func (ix *snapIndex) visitRings(cx, cy int, cellM float64, limit func() float64, visit func(s int32, k uint32)) {
+	rmax := max(abs(cx), abs(cx-(ix.w-1)), abs(cy), abs(cy-(ix.h-1)))
+	for r := 0; r <= rmax; r++ {
+		if float64(r-1)*cellM > limit() {
+			return
+		}
+		for y := max(cy-r, 0); y <= min(cy+r, ix.h-1); y++ {
+			step := 1
+			if y != cy-r && y != cy+r {
+				step = 2 * r
+			}
+			for x := cx - r; x <= cx+r; x += max(step, 1) {
+				if x < 0 || x >= ix.w {
+					continue
+				}
+				c := y*ix.w + x
+				for i := ix.first[c]; i < ix.first[c+1]; i++ {
+					visit(ix.seg[i], ix.piece[i])
+				}
+			}
+		}
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
 func (ix *snapIndex) cellOf(p Point) (int, int) {
 	x := int((p.Lon - ix.minLon) / ix.cell)
 	y := int((p.Lat - ix.minLat) / ix.cell)
@@ -249,43 +285,19 @@ func (g *Graph) snapWith(ix *snapIndex, p Point, opt SnapOptions) (Snap, error) 
 	best := Snap{Seg: -1, Dist: math.Inf(1), Query: p}
 	bestPiece, bestT := uint32(0), 0.0
 	var pts []Point
-	maxRing := int(maxDist/cellM) + 2
-	for r := 0; r <= maxRing; r++ {
-		// Anything in ring r is at least (r-1)*cellM away.
-		if float64(r-1)*cellM > math.Min(best.Dist, maxDist) {
-			break
+	ix.visitRings(cx, cy, cellM, func() float64 { return math.Min(best.Dist, maxDist) }, func(s int32, k uint32) {
+		if !g.Snappable(s, &opt) {
+			return
 		}
-		for y := cy - r; y <= cy+r; y++ {
-			if y < 0 || y >= ix.h {
-				continue
-			}
-			step := 1
-			if y != cy-r && y != cy+r {
-				step = 2 * r
-			}
-			for x := cx - r; x <= cx+r; x += max(step, 1) {
-				if x < 0 || x >= ix.w {
-					continue
-				}
-				c := y*ix.w + x
-				for i := ix.first[c]; i < ix.first[c+1]; i++ {
-					s := ix.seg[i]
-					if !g.Snappable(s, &opt) {
-						continue
-					}
-					k := ix.piece[i]
-					pts = g.Shape(pts[:0], s)
-					if int(k)+1 >= len(pts) {
-						continue // only in an index read from a hostile file
-					}
-					t, d := proj.Piece(pts[k], pts[k+1])
-					if d < best.Dist || (d == best.Dist && (s < best.Seg || (s == best.Seg && k < bestPiece))) {
-						best.Dist, best.Seg, bestPiece, bestT = d, s, k, t
-					}
-				}
-			}
+		pts = g.Shape(pts[:0], s)
+		if int(k)+1 >= len(pts) {
+			return // only in an index read from a hostile file
 		}
-	}
+		t, d := proj.Piece(pts[k], pts[k+1])
+		if d < best.Dist || (d == best.Dist && (s < best.Seg || (s == best.Seg && k < bestPiece))) {
+			best.Dist, best.Seg, bestPiece, bestT = d, s, k, t
+		}
+	})
 	if best.Seg < 0 || best.Dist > maxDist {
 		return Snap{}, &SnapError{Point: p, MaxDist: maxDist, Nearest: best.Dist}
 	}
