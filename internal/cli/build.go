@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/fastroad/fastroad/internal/membudget"
 	"io"
 	"time"
 
@@ -52,6 +53,7 @@ which 'matrix' uses (the same times, much faster for large matrices).`,
 				return err
 			}
 			reportGraph(e, g, time.Since(t0))
+			reportPeak(e)
 			fmt.Fprintf(e.stderr, "wrote %s\n", out)
 			return nil
 		},
@@ -84,4 +86,19 @@ func reportGraph(e *env, g *graph.Graph, took time.Duration) {
 	}
 	fmt.Fprintf(e.stderr, "  %d strongly connected components; the largest has %d nodes (%.1f%%); points snap to it\n",
 		n, main, 100*float64(main)/float64(max(g.NumNodes(), 1)))
+}
+
+// reportPeak says how much memory the run held at most, against the
+// --max-memory budget (the garbage collector's soft limit): a planner
+// sizing a machine for a province reads it here.
+func reportPeak(e *env) {
+	peak := membudget.Peak()
+	if peak <= 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "  peak memory %s (--max-memory %s)\n", membudget.Format(peak), membudget.Format(e.maxMemory))
+	if peak > e.maxMemory {
+		fmt.Fprintf(e.stderr, "  the run held more than --max-memory: the collector could not keep within it (and ran often trying); give it %s or more\n",
+			membudget.Format(peak))
+	}
 }

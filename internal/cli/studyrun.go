@@ -70,5 +70,6 @@ func (r *studyRun) write(e *env, out string, files []study.File) error {
 		return err
 	}
 	r.logf("wrote %s (%d files)", out, len(files))
+	reportPeak(e)
 	return nil
 }

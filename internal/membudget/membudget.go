@@ -29,11 +29,25 @@ func Default() int64 {
 }
 
 // parseMemTotal reads "MemTotal:  16318480 kB" from /proc/meminfo.
-func parseMemTotal(data []byte) (int64, bool) {
+func parseMemTotal(data []byte) (int64, bool) { return parseKB(data, "MemTotal:") }
+
+// Peak returns the most memory this process has held resident so far
+// (VmHWM in /proc/self/status), or 0 where that cannot be read.
+func Peak() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	v, _ := parseKB(data, "VmHWM:")
+	return v
+}
+
+// parseKB reads the "KEY  1234 kB" line of a /proc status file, in bytes.
+func parseKB(data []byte, key string) (int64, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && f[0] == "MemTotal:" {
+		if len(f) >= 2 && f[0] == key {
 			kb, err := strconv.ParseInt(f[1], 10, 64)
 			if err != nil || kb <= 0 || kb > 1<<50 {
 				return 0, false

@@ -2,6 +2,7 @@ package membudget
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,18 @@ func TestParseMemTotal(t *testing.T) {
 	}
 	if d := Default(); d < 1<<20 {
 		t.Errorf("Default() = %d", d)
+	}
+}
+
+func TestPeak(t *testing.T) {
+	got, ok := parseKB([]byte("VmPeak:\t  900 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1024 kB\n"), "VmHWM:")
+	if !ok || got != 2048*1024 {
+		t.Errorf("VmHWM: got %d %v", got, ok)
+	}
+	if _, ok := parseKB([]byte("VmHWM: lots kB\n"), "VmHWM:"); ok {
+		t.Error("accepted a value that is not a number")
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil && Peak() < 1<<20 {
+		t.Errorf("Peak() = %d on a system with /proc/self/status", Peak())
 	}
 }
