@@ -324,8 +324,17 @@ func sameMainline(a, b entry) bool {
 
 // namer finds names for interchanges among junctions and toll booths.
 type namer struct {
-	junctions []named
-	tolls     []named
+	junctions namedSet
+	tolls     namedSet
+}
+
+// namedSet is a list of named nodes with a grid over it for nearest: a
+// province has thousands of junctions, and every interchange asks.
+type namedSet struct {
+	l    []named
+	dist float64            // the distance the grid was made for
+	cell float64            // degrees, both axes
+	grid map[[2]int][]int32 // cell -> indices into l, ascending
 }
 
 type named struct {
@@ -375,7 +384,7 @@ func newNamer(g *graph.Graph, f *osm.Features) *namer {
 			x.ref = firstNonEmpty(validRef(ft.Tags["ref"]), validRef(ft.Tags["junction:ref"]))
 		}
 		if x.name != "" || x.ref != "" {
-			nm.junctions = append(nm.junctions, x)
+			nm.junctions.l = append(nm.junctions.l, x)
 		}
 	}
 	for i := range f.TollBooths {
@@ -383,7 +392,7 @@ func newNamer(g *graph.Graph, f *osm.Features) *namer {
 		x := mk(ft)
 		x.name = cleanName(ft.Tags["name"])
 		if x.name != "" {
-			nm.tolls = append(nm.tolls, x)
+			nm.tolls.l = append(nm.tolls.l, x)
 		}
 	}
 	return nm
@@ -414,12 +423,66 @@ func cleanName(s string) string {
 	return s
 }
 
-// nearest returns the item of l nearest to any of pts within dist metres,
-// preferring items on one of the given mainlines.
-func nearest(l []named, pts []graph.Point, mainlines []string, dist float64) *named {
+// nearest returns the entry of the set within dist metres of one of pts,
+// preferring one on the interchange's mainlines and then the nearest (the
+// first in the list of equals). Only the grid cells within dist of pts are
+// looked at; the answer is that of a scan of the whole list.
+func (ns *namedSet) nearest(pts []graph.Point, mainlines []string, dist float64) *named {
+	if !(dist > 0) || math.IsInf(dist, 0) || len(ns.l) < 64 {
+		return nearest(ns.l, nil, pts, mainlines, dist)
+	}
+	if ns.grid == nil || ns.dist != dist {
+		ns.index(dist)
+	}
+	var cand []int32
+	const ky0 = 111195.0 // as scale
+	for _, p := range pts {
+		dlat := dist/ky0 + 1e-9
+		// metres uses the cosine at the pair's mid-latitude, at least that
+		// of the farthest latitude within dlat.
+		c := math.Cos(math.Min(math.Abs(p.Lat)+dlat, 89.9) * math.Pi / 180)
+		dlon := dist/(ky0*c) + 1e-9
+		x0, x1 := int(math.Floor((p.Lon-dlon)/ns.cell)), int(math.Floor((p.Lon+dlon)/ns.cell))
+		y0, y1 := int(math.Floor((p.Lat-dlat)/ns.cell)), int(math.Floor((p.Lat+dlat)/ns.cell))
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				cand = append(cand, ns.grid[[2]int{x, y}]...)
+			}
+		}
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	slices.Sort(cand)
+	return nearest(ns.l, slices.Compact(cand), pts, mainlines, dist)
+}
+
+// index files the set's entries in square cells of dist metres of
+// latitude.
+func (ns *namedSet) index(dist float64) {
+	ns.dist, ns.cell = dist, dist/111195.0
+	ns.grid = map[[2]int][]int32{}
+	for i := range ns.l {
+		p := ns.l[i].p
+		k := [2]int{int(math.Floor(p.Lon / ns.cell)), int(math.Floor(p.Lat / ns.cell))}
+		ns.grid[k] = append(ns.grid[k], int32(i))
+	}
+}
+
+// nearest is namedSet.nearest over the entries of l listed in only
+// (ascending), or all of l when only is nil.
+func nearest(l []named, only []int32, pts []graph.Point, mainlines []string, dist float64) *named {
 	var best *named
 	bestD, bestOn := math.Inf(1), false
-	for i := range l {
+	n := len(l)
+	if only != nil {
+		n = len(only)
+	}
+	for k := 0; k < n; k++ {
+		i := k
+		if only != nil {
+			i = int(only[k])
+		}
 		x := &l[i]
 		d := math.Inf(1)
 		for _, p := range pts {
@@ -469,7 +532,7 @@ func newInterchange(g *graph.Graph, es []entry, cl []int, nm *namer, opt Options
 		}
 	}
 	slices.Sort(ic.mainlines)
-	ic.junction = nearest(nm.junctions, ic.near, ic.mainlines, opt.JunctionDist)
+	ic.junction = nm.junctions.nearest(ic.near, ic.mainlines, opt.JunctionDist)
 	return ic
 }
 
@@ -560,7 +623,7 @@ func entrancePlace(g *graph.Graph, es []entry, ic *interchange, nm *namer, opt O
 	}
 	p.Source = fmt.Sprintf("graph: %d on-ramp start(s) from %s onto %s", len(ic.entries), from, onto)
 	j := ic.junction
-	switch t := nearest(nm.tolls, ic.near, nil, opt.JunctionDist); {
+	switch t := nm.tolls.nearest(ic.near, nil, opt.JunctionDist); {
 	case j != nil && j.name != "":
 		p.Name = j.name
 		if j.ref != "" {
