@@ -242,6 +242,19 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 			}
 		}
 	}
+	// fromRow lowers every cell of row (r, rd) from the three cells of the
+	// neighbouring row (p, pd) beside it: straight across and diagonally.
+	fromRow := func(r, rd, p, pd []float32) {
+		for i := range r {
+			from(r, rd, i, p[i], pd[i], cell, cellT)
+			if i > 0 {
+				from(r, rd, i, p[i-1], pd[i-1], diag, diagT)
+			}
+			if i+1 < w {
+				from(r, rd, i, p[i+1], pd[i+1], diag, diagT)
+			}
+		}
+	}
 	// forward: rows from the south, each from the row below, then eastwards
 	for j := 0; j < h; j++ {
 		if j%64 == 0 && ctx.Err() != nil {
@@ -249,16 +262,7 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 		}
 		r, rd := T[j*w:(j+1)*w], dist[j*w:(j+1)*w]
 		if j > 0 {
-			p, pd := T[(j-1)*w:j*w], dist[(j-1)*w:j*w]
-			for i := range r {
-				from(r, rd, i, p[i], pd[i], cell, cellT)
-				if i > 0 {
-					from(r, rd, i, p[i-1], pd[i-1], diag, diagT)
-				}
-				if i+1 < w {
-					from(r, rd, i, p[i+1], pd[i+1], diag, diagT)
-				}
-			}
+			fromRow(r, rd, T[(j-1)*w:j*w], dist[(j-1)*w:j*w])
 		}
 		for i := 1; i < w; i++ {
 			from(r, rd, i, r[i-1], rd[i-1], cell, cellT)
@@ -271,16 +275,7 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 		}
 		r, rd := T[j*w:(j+1)*w], dist[j*w:(j+1)*w]
 		if j+1 < h {
-			p, pd := T[(j+1)*w:(j+2)*w], dist[(j+1)*w:(j+2)*w]
-			for i := range r {
-				from(r, rd, i, p[i], pd[i], cell, cellT)
-				if i > 0 {
-					from(r, rd, i, p[i-1], pd[i-1], diag, diagT)
-				}
-				if i+1 < w {
-					from(r, rd, i, p[i+1], pd[i+1], diag, diagT)
-				}
-			}
+			fromRow(r, rd, T[(j+1)*w:(j+2)*w], dist[(j+1)*w:(j+2)*w])
 		}
 		for i := w - 2; i >= 0; i-- {
 			from(r, rd, i, r[i+1], rd[i+1], cell, cellT)
