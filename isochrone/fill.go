@@ -223,6 +223,47 @@ func LandAccess(seg *graph.Segment) bool {
 // before, which cost twice as much). Unreached cells are +Inf, which never
 // lowers anything, so the loops need no test for them.
 func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) error {
+	return spreadIn(ctx, grid, dist, opt, true)
+}
+
+// spreadSpans returns, for each row, the columns [lo, hi) that spread can
+// lower: those within steps cells (in rows and columns) of a finite cell.
+// Land further from every reached cell needs more than steps moves of at
+// least one cell each, so it stays +Inf throughout both passes, and
+// skipping it gives the same grid bit for bit (TestSpreadSpansExact).
+func spreadSpans(T []float32, w, h, steps int) (lo, hi []int32) {
+	inf := float32(math.Inf(1))
+	first, last := make([]int32, h), make([]int32, h) // finite columns; first > last when none
+	for j := range h {
+		r := T[j*w : (j+1)*w]
+		a, b := 0, w-1
+		for a < w && r[a] == inf {
+			a++
+		}
+		for b >= a && r[b] == inf {
+			b--
+		}
+		first[j], last[j] = int32(a), int32(b)
+	}
+	lo, hi = make([]int32, h), make([]int32, h)
+	for j := range h {
+		a, b := int32(w), int32(-1)
+		for k := max(0, j-steps); k <= min(h-1, j+steps); k++ {
+			if first[k] <= last[k] {
+				a, b = min(a, first[k]), max(b, last[k])
+			}
+		}
+		if a > b {
+			continue // lo == hi == 0: nothing to lower
+		}
+		lo[j], hi[j] = max(0, a-int32(steps)), min(int32(w), b+int32(steps)+1)
+	}
+	return lo, hi
+}
+
+// spreadIn is spread, over each row's span when spans is set and over
+// whole rows otherwise (the test's reference).
+func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, spans bool) error {
 	if opt.AccessMetres <= 0 {
 		return nil
 	}
@@ -233,6 +274,18 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 	cellT, diagT := cell*secPerM, diag*secPerM
 	maxD := float32(opt.AccessMetres)
 	T := grid.T
+	var lo, hi []int32
+	if spans {
+		// Every move is at least one cell long; one more step than the
+		// quotient allows for the rounding of the summed distances.
+		lo, hi = spreadSpans(T, w, h, int(opt.AccessMetres/opt.CellMetres)+1)
+	}
+	span := func(j int) (int, int) {
+		if lo == nil {
+			return 0, w
+		}
+		return int(lo[j]), int(hi[j])
+	}
 	// from lowers cell i of row (r, rd) with the time of a neighbour (tn,
 	// dn) one step (st metres, stT seconds) away.
 	from := func(r, rd []float32, i int, tn, dn, st, stT float32) {
@@ -242,10 +295,11 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 			}
 		}
 	}
-	// fromRow lowers every cell of row (r, rd) from the three cells of the
-	// neighbouring row (p, pd) beside it: straight across and diagonally.
-	fromRow := func(r, rd, p, pd []float32) {
-		for i := range r {
+	// fromRow lowers cells a..b-1 of row (r, rd) from the three cells of
+	// the neighbouring row (p, pd) beside each: straight across and
+	// diagonally.
+	fromRow := func(r, rd, p, pd []float32, a, b int) {
+		for i := a; i < b; i++ {
 			from(r, rd, i, p[i], pd[i], cell, cellT)
 			if i > 0 {
 				from(r, rd, i, p[i-1], pd[i-1], diag, diagT)
@@ -260,11 +314,15 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 		if j%64 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
+		a, b := span(j)
+		if a >= b {
+			continue
+		}
 		r, rd := T[j*w:(j+1)*w], dist[j*w:(j+1)*w]
 		if j > 0 {
-			fromRow(r, rd, T[(j-1)*w:j*w], dist[(j-1)*w:j*w])
+			fromRow(r, rd, T[(j-1)*w:j*w], dist[(j-1)*w:j*w], a, b)
 		}
-		for i := 1; i < w; i++ {
+		for i := max(a, 1); i < b; i++ {
 			from(r, rd, i, r[i-1], rd[i-1], cell, cellT)
 		}
 	}
@@ -273,11 +331,15 @@ func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) er
 		if j%64 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
+		a, b := span(j)
+		if a >= b {
+			continue
+		}
 		r, rd := T[j*w:(j+1)*w], dist[j*w:(j+1)*w]
 		if j+1 < h {
-			fromRow(r, rd, T[(j+1)*w:(j+2)*w], dist[(j+1)*w:(j+2)*w])
+			fromRow(r, rd, T[(j+1)*w:(j+2)*w], dist[(j+1)*w:(j+2)*w], a, b)
 		}
-		for i := w - 2; i >= 0; i-- {
+		for i := min(b, w-1) - 1; i >= a; i-- {
 			from(r, rd, i, r[i+1], rd[i+1], cell, cellT)
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/fastroad/fastroad/graph"
@@ -317,5 +319,64 @@ func TestSpreadNearExact(t *testing.T) {
 	t.Logf("%d cells reached, %d with another time, %d missed, %d extra", reached, wrong, missed, extra)
 	if reached < 30000 || extra > 0 || float64(missed) > 0.02*float64(reached) || float64(wrong) > 0.02*float64(reached) {
 		t.Errorf("%d reached, %d with another time, %d missed, %d reached that should not be", reached, wrong, missed, extra)
+	}
+}
+
+// TestSpreadSpansExact checks that spreading over each row's span (the
+// columns within reach of a finite cell) gives the grid spreading over
+// whole rows gives, bit for bit: sparse seeds, seeds on every edge, a
+// reach wider than the grid, a cell size that does not divide the reach,
+// and an empty grid.
+func TestSpreadSpansExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 12))
+	cases := []struct {
+		w, h        int
+		seeds       int
+		cell, reach float64
+	}{
+		{200, 150, 12, 100, 2000},
+		{200, 150, 1, 100, 2000},
+		{90, 300, 30, 250, 1000},
+		{60, 40, 5, 100, 50000},
+		{300, 80, 40, 70, 930},
+		{50, 50, 0, 100, 2000},
+	}
+	for n, c := range cases {
+		T := make([]float32, c.w*c.h)
+		for k := range T {
+			T[k] = float32(math.Inf(1))
+		}
+		for range c.seeds {
+			T[rng.IntN(len(T))] = float32(rng.Float64() * 3600)
+		}
+		if c.seeds > 1 { // the four edges
+			T[rng.IntN(c.w)] = 10
+			T[(c.h-1)*c.w+rng.IntN(c.w)] = 20
+			T[rng.IntN(c.h)*c.w] = 30
+			T[rng.IntN(c.h)*c.w+c.w-1] = 40
+		}
+		opt := FillOptions{CellMetres: c.cell, AccessMetres: c.reach, AccessKmh: 5}
+		grids := [2]*Grid{}
+		for s, spans := range []bool{false, true} {
+			g := &Grid{W: c.w, H: c.h, DLon: 1, DLat: 1, T: slices.Clone(T)}
+			dist := make([]float32, len(T))
+			if err := spreadIn(context.Background(), g, dist, opt, spans); err != nil {
+				t.Fatal(err)
+			}
+			grids[s] = g
+		}
+		reached := 0
+		for k := range T {
+			a, b := grids[0].T[k], grids[1].T[k]
+			if math.Float32bits(a) != math.Float32bits(b) {
+				t.Fatalf("case %d: cell %d,%d: whole rows %v, spans %v", n, k%c.w, k/c.w, a, b)
+			}
+			if !math.IsInf(float64(a), 1) {
+				reached++
+			}
+		}
+		if c.seeds > 0 && reached <= c.seeds+4 {
+			t.Errorf("case %d: only %d cells reached from %d seeds: the spread did nothing", n, reached, c.seeds)
+		}
 	}
 }
