@@ -66,19 +66,110 @@ func AccessOf(pop, secs []float32, minutes []float64, limit float64) (Access, er
 // cells whose group is negative or >= n are left out. A nil group puts
 // every cell in group 0.
 func AccessBy[G uint8 | int16](pop, secs []float32, group []G, n int, minutes []float64, limit float64) ([]Access, error) {
+	r, err := NewResidents(pop, Grouping(group, n))
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.Access(secs, minutes, limit)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// Groups is one split of the residents: the number of groups and each
+// cell's group (-1: left out of this split).
+type Groups struct {
+	n   int
+	len int // cells of the per-cell group, 0 for all in one
+	of  func(k int) int
+}
+
+// Grouping makes a split from a per-cell group (urban/rural class from
+// Classify, county index from Zones): cells whose group is negative or
+// >= n are left out of it. A nil group puts every cell in group 0.
+func Grouping[G uint8 | int16](group []G, n int) Groups {
+	if group == nil {
+		return Groups{n: n, of: func(int) int { return 0 }}
+	}
+	return Groups{n: n, of: func(k int) int {
+		if g := int(group[k]); g >= 0 && g < n {
+			return g
+		}
+		return -1
+	}, len: len(group)}
+}
+
+// Residents are the populated cells of a grid, listed once with their
+// group in every split, so that the indicators of many travel-time grids
+// on that grid read only those cells, and every split in one pass. Each
+// group's sums take the cells in the order of the grid, as one pass over
+// the grid per split would: the figures are the same to the last bit.
+type Residents struct {
+	cells  int       // grid cells
+	cell   []int32   // populated cells, increasing
+	pop    []float32 // their residents
+	group  []int32   // cell c's group in split j: group[c*len(splits)+j], an index into the flat results, or -1
+	splits []int     // groups per split
+}
+
+// NewResidents lists the populated cells of pop (residents per grid cell)
+// with their groups in each split.
+func NewResidents(pop []float32, splits ...Groups) (*Residents, error) {
+	r := &Residents{cells: len(pop)}
+	base := 0
+	for _, s := range splits {
+		if s.len != 0 && s.len != len(pop) {
+			return nil, fmt.Errorf("%d group cells and %d residents cells: want the same grid", s.len, len(pop))
+		}
+		if s.n < 1 || s.n > 1<<15 {
+			return nil, fmt.Errorf("%d groups: want 1 to 32768", s.n)
+		}
+		r.splits = append(r.splits, s.n)
+		base += s.n
+	}
+	if len(pop) > math.MaxInt32 {
+		return nil, fmt.Errorf("%d residents cells: want at most %d", len(pop), math.MaxInt32)
+	}
+	for k, p := range pop {
+		if !(p > 0) {
+			continue
+		}
+		r.cell = append(r.cell, int32(k))
+		r.pop = append(r.pop, p)
+		off := 0
+		for j, s := range splits {
+			g := s.of(k)
+			if g >= 0 {
+				g += off
+			}
+			r.group = append(r.group, int32(g))
+			off += r.splits[j]
+		}
+	}
+	return r, nil
+}
+
+// Access returns, for each split, the residents of each group within each
+// band of secs (seconds per grid cell, +Inf or NaN unreached), as AccessBy.
+func (r *Residents) Access(secs []float32, minutes []float64, limit float64) ([][]Access, error) {
 	if limit == 0 {
 		limit = DefaultLimitMinutes
 	}
-	if err := checkAligned(pop, secs, minutes, limit); err != nil {
+	if len(secs) != r.cells {
+		return nil, fmt.Errorf("%d residents cells and %d time cells: want the same grid", r.cells, len(secs))
+	}
+	if err := checkAligned(nil, nil, minutes, limit); err != nil {
 		return nil, err
 	}
-	if group != nil && len(group) != len(pop) {
-		return nil, fmt.Errorf("%d group cells and %d residents cells: want the same grid", len(group), len(pop))
+	n := 0
+	for _, m := range r.splits {
+		n += m
 	}
-	if n < 1 || n > 1<<15 {
-		return nil, fmt.Errorf("%d groups: want 1 to 32768", n)
+	flat := make([]Access, n)
+	for i := range flat {
+		flat[i] = Access{Minutes: minutes, Within: make([]float64, len(minutes))}
 	}
-	out := make([]Access, n)
 	sums := make([]float64, n) // person-minutes
 	// The median comes from a histogram of reached residents per group in
 	// bins of medianBin seconds (0.1 min, the precision every table
@@ -86,47 +177,38 @@ func AccessBy[G uint8 | int16](pop, secs []float32, group []G, n int, minutes []
 	nbins := int(math.Ceil(limit*60/medianBin)) + 1
 	hist := make([]float64, n*nbins)
 	limS := float32(limit * 60)
-	for k, p := range pop {
-		if !(p > 0) {
-			continue
+	ns := len(r.splits)
+	for c, k := range r.cell {
+		p := float64(r.pop[c])
+		t := secs[k]
+		reached := t <= limS // false for +Inf, NaN and beyond the limit
+		var m float64
+		bin := 0
+		if reached {
+			m = float64(t) / 60
+			bin = min(int(math.Ceil(float64(t)/medianBin)), nbins-1) // bin b holds (b-1)*6 < t <= b*6 s
 		}
-		g := 0
-		if group != nil {
-			g = int(group[k])
-			if g < 0 || g >= n {
+		for _, g := range r.group[c*ns : (c+1)*ns] {
+			if g < 0 {
 				continue
 			}
+			a := &flat[g]
+			a.Total += p
+			if !reached {
+				a.Unreached += p
+				continue
+			}
+			a.Reached += p
+			sums[g] += p * m
+			for b := len(minutes) - 1; b >= 0 && m <= minutes[b]; b-- {
+				a.Within[b] += p
+			}
+			hist[int(g)*nbins+bin] += p
 		}
-		a := &out[g]
-		if a.Within == nil {
-			a.Minutes = minutes
-			a.Within = make([]float64, len(minutes))
-		}
-		a.Total += float64(p)
-		t := secs[k]
-		if !(t <= limS) { // +Inf, NaN and beyond the limit
-			a.Unreached += float64(p)
-			continue
-		}
-		a.Reached += float64(p)
-		m := float64(t) / 60
-		sums[g] += float64(p) * m
-		for b := len(minutes) - 1; b >= 0 && m <= minutes[b]; b-- {
-			a.Within[b] += float64(p)
-		}
-		bin := int(math.Ceil(float64(t) / medianBin)) // bin b holds (b-1)*6 < t <= b*6 s
-		if bin >= nbins {
-			bin = nbins - 1
-		}
-		hist[g*nbins+bin] += float64(p)
 	}
-	for i := range out {
-		a := &out[i]
+	for i := range flat {
+		a := &flat[i]
 		a.MeanMinutes, a.MedianMinutes = math.NaN(), math.NaN()
-		if a.Within == nil {
-			a.Minutes = minutes
-			a.Within = make([]float64, len(minutes))
-		}
 		if a.Reached <= 0 {
 			continue
 		}
@@ -142,7 +224,16 @@ func AccessBy[G uint8 | int16](pop, secs []float32, group []G, n int, minutes []
 			}
 		}
 	}
-	return out, nil
+	return bySplit(flat, r.splits), nil
+}
+
+// bySplit cuts flat results into one slice per split.
+func bySplit[T any](flat []T, splits []int) [][]T {
+	out := make([][]T, len(splits))
+	for j, n := range splits {
+		out[j], flat = flat[:n], flat[n:]
+	}
+	return out
 }
 
 // Savings compares the times of a base and an alternative network.
@@ -171,49 +262,61 @@ func SavingsOf(pop, base, alt []float32, limit float64) (Savings, error) {
 
 // SavingsBy splits SavingsOf by a per-cell group as AccessBy does.
 func SavingsBy[G uint8 | int16](pop, base, alt []float32, group []G, n int, limit float64) ([]Savings, error) {
+	r, err := NewResidents(pop, Grouping(group, n))
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.Savings(base, alt, limit)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// Savings compares a base and an alternative grid (seconds per cell) for
+// each group of each split, as SavingsBy.
+func (r *Residents) Savings(base, alt []float32, limit float64) ([][]Savings, error) {
 	if limit == 0 {
 		limit = DefaultLimitMinutes
 	}
-	if err := checkAligned(pop, base, nil, limit); err != nil {
+	if err := checkAligned(nil, nil, nil, limit); err != nil {
 		return nil, err
 	}
-	if len(alt) != len(pop) || (group != nil && len(group) != len(pop)) {
-		return nil, fmt.Errorf("alternative grid of %d cells (group %d) for %d residents cells: want the same grid", len(alt), len(group), len(pop))
+	if len(base) != r.cells || len(alt) != r.cells {
+		return nil, fmt.Errorf("base grid of %d cells, alternative grid of %d for %d residents cells: want the same grid", len(base), len(alt), r.cells)
 	}
-	if n < 1 || n > 1<<15 {
-		return nil, fmt.Errorf("%d groups: want 1 to 32768", n)
+	n := 0
+	for _, m := range r.splits {
+		n += m
 	}
-	out := make([]Savings, n)
+	flat := make([]Savings, n)
 	limS := float32(limit * 60)
-	for k, p := range pop {
-		if !(p > 0) {
-			continue
-		}
-		g := 0
-		if group != nil {
-			g = int(group[k])
-			if g < 0 || g >= n {
-				continue
-			}
-		}
-		s := &out[g]
+	ns := len(r.splits)
+	for c, k := range r.cell {
+		p := float64(r.pop[c])
 		tb, ta := base[k], alt[k]
 		inB, inA := tb <= limS, ta <= limS
-		switch {
-		case inB && inA:
-			s.Both += float64(p)
-			d := float64(tb-ta) / 60
-			s.PersonMinutes += float64(p) * d
-			if d > 0 {
-				s.Faster += float64(p)
-			} else if d < 0 {
-				s.Slower += float64(p)
+		d := float64(tb-ta) / 60
+		for _, g := range r.group[c*ns : (c+1)*ns] {
+			if g < 0 {
+				continue
 			}
-		case inA:
-			s.NewlyReached += float64(p)
-		case inB:
-			s.NoLongerReached += float64(p)
+			s := &flat[g]
+			switch {
+			case inB && inA:
+				s.Both += p
+				s.PersonMinutes += p * d
+				if d > 0 {
+					s.Faster += p
+				} else if d < 0 {
+					s.Slower += p
+				}
+			case inA:
+				s.NewlyReached += p
+			case inB:
+				s.NoLongerReached += p
+			}
 		}
 	}
-	return out, nil
+	return bySplit(flat, r.splits), nil
 }

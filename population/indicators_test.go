@@ -2,6 +2,8 @@ package population
 
 import (
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -158,5 +160,73 @@ func TestTowns(t *testing.T) {
 	got := Towns(s, set)
 	if len(got) != 2 || got[0].Residents != 100 || got[0].Estimate || got[1].Residents != 150 || !got[1].Estimate {
 		t.Errorf("got %+v want A 100, B 150 (estimate)", got)
+	}
+}
+
+// TestResidentsSplitsInOnePass checks that counting every split in one
+// pass over the populated cells gives, for each split, what a pass of its
+// own gives, to the last bit: groups out of range (county -1, class 7)
+// are left out of their split only, and the savings agree too.
+func TestResidentsSplitsInOnePass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const n = 5000
+	pop, base, alt := make([]float32, n), make([]float32, n), make([]float32, n)
+	class, county := make([]uint8, n), make([]int16, n)
+	for k := range pop {
+		if rng.IntN(3) > 0 {
+			pop[k] = float32(rng.Float64() * 40)
+		}
+		base[k], alt[k] = float32(rng.Float64()*200*60), float32(rng.Float64()*200*60)
+		if rng.IntN(10) == 0 {
+			base[k] = inf
+		}
+		if rng.IntN(12) == 0 {
+			alt[k] = float32(math.NaN())
+		}
+		class[k] = uint8(rng.IntN(2))
+		if rng.IntN(50) == 0 {
+			class[k] = 7
+		}
+		county[k] = int16(rng.IntN(4) - 1)
+	}
+	minutes := []float64{15, 30, 60, 120}
+	r, err := NewResidents(pop, Grouping([]uint8(nil), 1), Grouping(class, 2), Grouping(county, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := r.Access(base, minutes, 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sav, err := r.Savings(base, alt, 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := AccessBy(pop, base, []uint8(nil), 1, minutes, 180)
+	byClass, _ := AccessBy(pop, base, class, 2, minutes, 180)
+	byCounty, _ := AccessBy(pop, base, county, 3, minutes, 180)
+	sAll, _ := SavingsBy(pop, base, alt, []uint8(nil), 1, 180)
+	sClass, _ := SavingsBy(pop, base, alt, class, 2, 180)
+	sCounty, _ := SavingsBy(pop, base, alt, county, 3, 180)
+	for j, want := range [][]Access{all, byClass, byCounty} {
+		if !reflect.DeepEqual(acc[j], want) {
+			t.Errorf("split %d: one pass %+v, own pass %+v", j, acc[j], want)
+		}
+	}
+	for j, want := range [][]Savings{sAll, sClass, sCounty} {
+		if !reflect.DeepEqual(sav[j], want) {
+			t.Errorf("split %d savings: one pass %+v, own pass %+v", j, sav[j], want)
+		}
+	}
+	// the groups partition their split's residents, less those left out
+	var sumClass float64
+	for _, a := range byClass {
+		sumClass += a.Total
+	}
+	if !(sumClass < all[0].Total && sumClass > 0.9*all[0].Total) {
+		t.Errorf("classes hold %v of %v residents: want all but class 7's", sumClass, all[0].Total)
+	}
+	if _, err := NewResidents(pop, Grouping(class[:10], 2)); err == nil {
+		t.Error("a group of 10 cells for 5000 residents cells: want an error")
 	}
 }

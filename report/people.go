@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/fastroad/fastroad/isochrone"
 	"github.com/fastroad/fastroad/population"
@@ -27,6 +28,25 @@ type People struct {
 	// LeftOut are residents outside the study region's counties, removed
 	// before counting.
 	LeftOut float64
+
+	// residents lists the populated cells with their class and county,
+	// made on first use, once the fields above are set.
+	residents     *population.Residents
+	residentsErr  error
+	residentsOnce sync.Once
+}
+
+// index returns the populated cells with their splits in Groups order:
+// all, urban and rural, then the counties.
+func (p *People) index() (*population.Residents, error) {
+	p.residentsOnce.Do(func() {
+		splits := []population.Groups{population.Grouping([]uint8(nil), 1), population.Grouping(p.Urban, 2)}
+		if len(p.Counties) > 0 {
+			splits = append(splits, population.Grouping(p.County, len(p.Counties)))
+		}
+		p.residents, p.residentsErr = population.NewResidents(p.Pop, splits...)
+	})
+	return p.residents, p.residentsErr
 }
 
 // Groups of a people split, in output order: "all", "urban", "rural",
@@ -66,23 +86,25 @@ func AccessOfPeople(p *People, g *isochrone.Grid, minutes []float64, limit float
 	if len(p.Pop) != len(g.T) {
 		return nil, fmt.Errorf("people on %d cells, grid of %d: not aligned", len(p.Pop), len(g.T))
 	}
-	all, err := population.AccessOf(p.Pop, g.T, minutes, limit)
+	r, err := p.index()
 	if err != nil {
 		return nil, err
 	}
-	cls, err := population.AccessBy(p.Pop, g.T, p.Urban, 2, minutes, limit)
+	s, err := r.Access(g.T, minutes, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &PeopleAccess{Groups: []population.Access{all, cls[population.Urban], cls[population.Rural]}}
-	if len(p.Counties) > 0 {
-		cs, err := population.AccessBy(p.Pop, g.T, p.County, len(p.Counties), minutes, limit)
-		if err != nil {
-			return nil, err
-		}
-		out.Groups = append(out.Groups, cs...)
+	return &PeopleAccess{Groups: inGroupsOrder(s)}, nil
+}
+
+// inGroupsOrder lists the splits of People.index in Groups order: all,
+// urban, rural, then the counties.
+func inGroupsOrder[T any](s [][]T) []T {
+	out := []T{s[0][0], s[1][population.Urban], s[1][population.Rural]}
+	if len(s) > 2 {
+		out = append(out, s[2]...)
 	}
-	return out, nil
+	return out
 }
 
 // PeopleSavings are the person-minutes saved to one destination kind by an
@@ -97,23 +119,15 @@ func SavingsOfPeople(p *People, base, alt *isochrone.Grid, limit float64) (*Peop
 	if len(p.Pop) != len(base.T) || len(base.T) != len(alt.T) {
 		return nil, fmt.Errorf("people on %d cells, grids of %d and %d: not aligned", len(p.Pop), len(base.T), len(alt.T))
 	}
-	all, err := population.SavingsOf(p.Pop, base.T, alt.T, limit)
+	r, err := p.index()
 	if err != nil {
 		return nil, err
 	}
-	cls, err := population.SavingsBy(p.Pop, base.T, alt.T, p.Urban, 2, limit)
+	s, err := r.Savings(base.T, alt.T, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &PeopleSavings{Groups: []population.Savings{all, cls[population.Urban], cls[population.Rural]}}
-	if len(p.Counties) > 0 {
-		cs, err := population.SavingsBy(p.Pop, base.T, alt.T, p.County, len(p.Counties), limit)
-		if err != nil {
-			return nil, err
-		}
-		out.Groups = append(out.Groups, cs...)
-	}
-	return out, nil
+	return &PeopleSavings{Groups: inGroupsOrder(s)}, nil
 }
 
 // PeopleRows is the people table: one row per network, destination kind
