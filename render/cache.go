@@ -87,6 +87,39 @@ func (ca *Cache) hashGroup(w, h int, frame image.Rectangle, width float64, xy []
 	return maskKey{w: w, h: h, frame: frame, width: width, h0: hs[0].Sum64(), h1: hs[1].Sum64()}
 }
 
+// hashPath is the key of the fill coverage of path p inside clip on an
+// image of size w×h (width -1 tells fills from strokes).
+func (ca *Cache) hashPath(w, h int, clip image.Rectangle, p *path) maskKey {
+	var hs [2]maphash.Hash
+	for i := range hs {
+		hs[i].SetSeed(ca.seeds[i])
+	}
+	var buf [512]byte
+	b := buf[:0]
+	flush := func() {
+		for i := range hs {
+			hs[i].Write(b)
+		}
+		b = b[:0]
+	}
+	start := 0
+	for _, end := range p.ends {
+		b = binary.LittleEndian.AppendUint64(b, uint64(end-start))
+		for _, v := range p.pts[2*start : 2*end] {
+			if len(b)+8 > len(buf) {
+				flush()
+			}
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+		}
+		if len(b)+8 > len(buf) {
+			flush()
+		}
+		start = end
+	}
+	flush()
+	return maskKey{w: w, h: h, frame: clip, width: -1, h0: hs[0].Sum64(), h1: hs[1].Sum64()}
+}
+
 // get returns the coverage of k, computing it with build when it is not
 // cached (build may return nil: nothing covered).
 func (ca *Cache) get(k maskKey, build func() *sparseMask) *sparseMask {

@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// TestCacheSamePixels draws a series of maps (different areas, one with a
-// different frame, one with a line moved) with and without a Cache, in
+// TestCacheSamePixels draws a series of maps (different areas, shared or
+// not, one with a different frame, one with a line moved) with and without
+// a Cache, in
 // parallel and with a budget that forces evictions: every map must be the
 // same pixel for pixel.
 func TestCacheSamePixels(t *testing.T) {
@@ -21,6 +22,10 @@ func TestCacheSamePixels(t *testing.T) {
 	moved[len(moved)-1] = last
 	wide := *m
 	wide.Bounds = [4]float64{114.7, 35.5, 115.5, 36.0}
+	shared := append([]Area(nil), areas...) // rasterised through the cache too
+	for i := range shared {
+		shared[i].Shared = true
+	}
 	cases := []struct {
 		m     *Map
 		areas []Area
@@ -32,6 +37,9 @@ func TestCacheSamePixels(t *testing.T) {
 		{&wide, areas, lines},
 		{m, areas, moved},
 		{m, areas[1:], lines},
+		{m, shared, lines},
+		{&wide, shared, lines},
+		{m, shared[1:], moved},
 	}
 	want := make([][]byte, len(cases))
 	for i, c := range cases {
@@ -65,8 +73,14 @@ func TestCacheSamePixels(t *testing.T) {
 				t.Errorf("budget %d: %v", budget, err)
 			}
 		}
-		if budget == 0 && len(cache.entries) == 0 {
-			t.Error("nothing cached")
+		fills := 0
+		for k := range cache.entries {
+			if k.width < 0 {
+				fills++
+			}
+		}
+		if budget == 0 && (len(cache.entries) == 0 || fills == 0) {
+			t.Errorf("%d coverages cached, %d of them shared areas: want both", len(cache.entries), fills)
 		}
 		if budget == 1 && len(cache.entries) > 1+2*len(cases) {
 			t.Errorf("budget of 1 byte keeps %d coverages", len(cache.entries))

@@ -54,6 +54,11 @@ type Area struct {
 	// worked out, which is quadratic in the number of rings.
 	Polygon bool
 	Stroke  color.Color // outline, 1.2 px (reference); nil for none
+	// Shared: the area is drawn on many maps of one frame (water, control
+	// lines): with a Map.Cache its coverage is rasterised once and then
+	// only blended, as road groups are. Leave it unset for areas of one
+	// map (isochrone bands), which would only fill the cache.
+	Shared bool
 }
 
 // Label is a point marker with a name.
@@ -313,15 +318,35 @@ func (c *canvas) drawArea(proj Projection, a Area) error {
 			}
 			c.p.close()
 		}
-		c.fill(a.Fill, frame)
+		c.fillShared(a.Fill, frame, a.Shared)
 	}
 	if a.Stroke != nil {
 		for _, r := range rings {
 			c.stroke(r, 1.2*c.s, true, frame)
 		}
-		c.fill(a.Stroke, frame)
+		c.fillShared(a.Stroke, frame, a.Shared)
 	}
 	return nil
+}
+
+// fillShared fills the current path as fill does; when shared and the
+// canvas has a Cache, its coverage comes from the cache (keyed by the
+// path's points), pixel for pixel the same.
+func (c *canvas) fillShared(col color.Color, clip image.Rectangle, shared bool) {
+	if !shared || c.cache == nil || col == nil || c.p.empty() {
+		c.fill(col, clip)
+		return
+	}
+	defer c.p.reset()
+	k := c.cache.hashPath(c.img.Rect.Dx(), c.img.Rect.Dy(), clip, &c.p)
+	m := c.cache.get(k, func() *sparseMask {
+		r, ok := c.rasterize(clip)
+		if !ok {
+			return nil
+		}
+		return sparseOf(r, &c.mask)
+	})
+	m.composite(c.img, color.RGBAModel.Convert(col).(color.RGBA))
 }
 
 // drawFrame draws a one-pixel border just outside the frame.

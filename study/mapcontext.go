@@ -85,7 +85,7 @@ func (s *Study) newMapContext() *mapContext {
 		if l, ok := d.Layers[controllines.Blue]; ok {
 			for _, p := range l.Polygons {
 				if rings := ringsOf(p.Rings); len(rings) > 0 && areaDeg2(rings[0]) > 1e-6 { // about 1 ha: smaller ponds are noise at map scale
-					mc.areas = append(mc.areas, render.Area{Rings: rings, Polygon: true, Fill: waterFill})
+					mc.areas = append(mc.areas, render.Area{Rings: rings, Polygon: true, Fill: waterFill, Shared: true})
 					water++
 				}
 			}
@@ -108,7 +108,7 @@ func (s *Study) newMapContext() *mapContext {
 		col := controlColour[l.Kind]
 		for _, p := range l.Polygons {
 			if rings := ringsOf(p.Rings); len(rings) > 0 {
-				mc.areas = append(mc.areas, render.Area{Rings: rings, Polygon: true, Fill: render.Fade(col, 0.12), Stroke: col})
+				mc.areas = append(mc.areas, render.Area{Rings: rings, Polygon: true, Fill: render.Fade(col, 0.12), Stroke: col, Shared: true})
 				given[l.Kind] = true
 			}
 		}
