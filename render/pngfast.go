@@ -52,13 +52,7 @@ func encodeOpaqueRGBA(w io.Writer, m *image.RGBA) (ok bool, err error) {
 		src := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
 		// Packed and checked opaque in one pass: nothing reaches w before
 		// the last row, so a translucent pixel still falls back cleanly.
-		alpha := byte(0xff)
-		for x := range width {
-			s, d := src[4*x:4*x+4:4*x+4], dst[3*x:3*x+3:3*x+3]
-			d[0], d[1], d[2] = s[0], s[1], s[2]
-			alpha &= s[3]
-		}
-		if alpha != 0xff {
+		if !packRGB(dst, src) {
 			return false, nil
 		}
 		if _, err := zw.Write(line); err != nil {
@@ -72,4 +66,31 @@ func encodeOpaqueRGBA(w io.Writer, m *image.RGBA) (ok bool, err error) {
 	chunk("IEND", nil)
 	_, err = w.Write(out.Bytes())
 	return true, err
+}
+
+// packRGB copies the RGB bytes of the RGBA pixels src into dst (3 bytes a
+// pixel) and reports whether every pixel is opaque. Four pixels go as two
+// 64-bit words in and 12 bytes out.
+func packRGB(dst, src []byte) (opaque bool) {
+	const alphas = 0xff000000ff000000
+	all := uint64(alphas)
+	n := len(src) / 4
+	x := 0
+	for ; x+4 <= n; x += 4 {
+		a := binary.LittleEndian.Uint64(src[4*x:])
+		b := binary.LittleEndian.Uint64(src[4*x+8:])
+		all &= a & b
+		p0, p1 := a&0xffffff, (a>>32)&0xffffff
+		p2, p3 := b&0xffffff, (b>>32)&0xffffff
+		d := dst[3*x : 3*x+12 : 3*x+12]
+		binary.LittleEndian.PutUint64(d, p0|p1<<24|p2<<48)
+		binary.LittleEndian.PutUint32(d[8:], uint32(p2>>16|p3<<8))
+	}
+	alpha := byte(0xff)
+	for ; x < n; x++ {
+		s, d := src[4*x:4*x+4:4*x+4], dst[3*x:3*x+3:3*x+3]
+		d[0], d[1], d[2] = s[0], s[1], s[2]
+		alpha &= s[3]
+	}
+	return all&alphas == alphas && alpha == 0xff
 }

@@ -38,10 +38,17 @@ func TestEncodeOpaqueRGBA(t *testing.T) {
 			}
 		}
 	}
-	m.SetRGBA(10, 10, color.RGBA{0, 0, 0, 0x80})
-	if ok, _ := encodeOpaqueRGBA(&bytes.Buffer{}, m); ok {
-		t.Error("translucent image: got the fast path")
+	// one translucent pixel in each lane of a four-pixel word and in the
+	// row's tail (67 = 16 words + 3)
+	for _, x := range []int{3, 4, 5, 6, 10, 66, 67, 68, 69} {
+		c := m.RGBAAt(x, 20)
+		m.SetRGBA(x, 20, color.RGBA{c.R, c.G, c.B, 0xfe})
+		if ok, _ := encodeOpaqueRGBA(&bytes.Buffer{}, m); ok {
+			t.Errorf("translucent pixel at x %d: got the fast path", x)
+		}
+		m.SetRGBA(x, 20, c)
 	}
+	m.SetRGBA(10, 10, color.RGBA{0, 0, 0, 0x80})
 	buf.Reset()
 	if err := EncodePNG(&buf, m); err != nil {
 		t.Fatal(err)
