@@ -63,15 +63,16 @@ func Write(w io.Writer, g Grid, opt Options, row func(j int, dst []float32)) err
 			// floating-point predictor: big-endian bytes split into planes,
 			// then each byte minus the one before it (across planes too),
 			// in one pass per plane
-			prev := byte(0)
-			for p := range 4 {
-				shift := 24 - 8*p
-				d := diff[p*g.W : (p+1)*g.W]
-				for i, v := range vals {
-					c := byte(math.Float32bits(v) >> shift)
-					d[i] = c - prev
-					prev = c
-				}
+			// in one pass over the row: each plane's first byte follows
+			// the last byte of the plane before it
+			last := math.Float32bits(vals[g.W-1])
+			p0, p1, p2, p3 := byte(0), byte(last>>24), byte(last>>16), byte(last>>8)
+			d0, d1, d2, d3 := diff[:g.W], diff[g.W:2*g.W], diff[2*g.W:3*g.W], diff[3*g.W:4*g.W]
+			for i, v := range vals {
+				u := math.Float32bits(v)
+				c0, c1, c2, c3 := byte(u>>24), byte(u>>16), byte(u>>8), byte(u)
+				d0[i], d1[i], d2[i], d3[i] = c0-p0, c1-p1, c2-p2, c3-p3
+				p0, p1, p2, p3 = c0, c1, c2, c3
 			}
 			if _, err := zw.Write(diff); err != nil {
 				return err
