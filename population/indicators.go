@@ -227,6 +227,32 @@ func (r *Residents) Access(secs []float32, minutes []float64, limit float64) ([]
 	return bySplit(flat, r.splits), nil
 }
 
+// Curve is the residents within each whole minute 0..n of secs (seconds
+// per grid cell: a cell at 90 s counts from minute 2; +Inf and NaN never
+// count), whatever their group.
+func (r *Residents) Curve(secs []float32, n int) ([]float64, error) {
+	if len(secs) != r.cells {
+		return nil, fmt.Errorf("%d residents cells and %d time cells: want the same grid", r.cells, len(secs))
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("curve to minute %d: want 0 or more", n)
+	}
+	curve := make([]float64, n+1)
+	for c, k := range r.cell {
+		t := float64(secs[k])
+		if math.IsInf(t, 0) || math.IsNaN(t) {
+			continue
+		}
+		if m := int(math.Ceil(t / 60)); m <= n {
+			curve[max(m, 0)] += float64(r.pop[c])
+		}
+	}
+	for m := 1; m <= n; m++ {
+		curve[m] += curve[m-1]
+	}
+	return curve, nil
+}
+
 // bySplit cuts flat results into one slice per split.
 func bySplit[T any](flat []T, splits []int) [][]T {
 	out := make([][]T, len(splits))

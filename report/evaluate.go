@@ -122,31 +122,6 @@ type Cover struct {
 	Population int
 }
 
-// residentCurve is the residents within each whole minute 0..n of a
-// travel-time grid (seconds; a cell at 90 s counts from minute 2).
-func residentCurve(pop, secs []float32, n int) []float64 {
-	curve := make([]float64, n+1)
-	if len(pop) != len(secs) {
-		return curve
-	}
-	for k, p := range pop {
-		if !(p > 0) {
-			continue
-		}
-		t := float64(secs[k])
-		if math.IsInf(t, 0) || math.IsNaN(t) {
-			continue
-		}
-		if m := int(math.Ceil(t / 60)); m <= n {
-			curve[max(m, 0)] += float64(p)
-		}
-	}
-	for m := 1; m <= n; m++ {
-		curve[m] += curve[m-1]
-	}
-	return curve
-}
-
 // Evaluate measures one network: the access table, the travel-time grid
 // and bands of every destination kind, town coverage and curves.
 func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (*Outcome, error) {
@@ -192,7 +167,9 @@ func Evaluate(name string, g *graph.Graph, ps []places.Place, opt EvalOptions) (
 				if o.ResidentCurves == nil {
 					o.ResidentCurves = map[string][]float64{}
 				}
-				o.ResidentCurves[t] = residentCurve(opt.People.Pop, d.Grid.T, opt.CurveMinutes)
+				if o.ResidentCurves[t], err = residentCurve(opt.People, d.Grid.T, opt.CurveMinutes); err != nil {
+					return nil, fmt.Errorf("%s: %w", TargetLabel(t), err)
+				}
 			}
 			ts := make([]float32, len(o.Rows))
 			for i := range o.Rows {

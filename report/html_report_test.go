@@ -280,7 +280,10 @@ func TestMeasureNames(t *testing.T) {
 // in minute 1, 90 s in minute 2); unreached and empty cells never.
 func TestResidentCurve(t *testing.T) {
 	inf := float32(math.Inf(1))
-	got := residentCurve([]float32{100, 50, 20, 0}, []float32{30, 90, inf, 10}, 3)
+	got, err := residentCurve(&People{Pop: []float32{100, 50, 20, 0}}, []float32{30, 90, inf, 10}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []float64{0, 100, 150, 150}
 	for i := range want {
 		if got[i] != want[i] {

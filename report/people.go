@@ -107,6 +107,16 @@ func inGroupsOrder[T any](s [][]T) []T {
 	return out
 }
 
+// residentCurve is the residents within each whole minute 0..n of a
+// travel-time grid (seconds; a cell at 90 s counts from minute 2).
+func residentCurve(p *People, secs []float32, n int) ([]float64, error) {
+	r, err := p.index()
+	if err != nil {
+		return nil, err
+	}
+	return r.Curve(secs, n)
+}
+
 // PeopleSavings are the person-minutes saved to one destination kind by an
 // alternative against the base, whole and split (index as People.Groups).
 type PeopleSavings struct {
