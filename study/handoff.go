@@ -225,6 +225,48 @@ func (c *Comparison) geoPackage(modified time.Time) ([]byte, error) {
 }
 
 func (c *Comparison) addLayers(w *gpkg.Writer) error {
+	// Every GeoJSON output: bands, differences, flows. Names that are not
+	// plain identifiers (an alternative named in Chinese) are made unique.
+	// The files are rendered and parsed on the other core, from the start:
+	// while the places, roads and residents below are stored, then one
+	// layer ahead of the inserts (SQLite takes as long to store a layer as
+	// JSON to read it). At most parseAhead parsed layers wait in memory.
+	used := map[string]bool{"places": true, "entrances": true, "edited_roads": true, "control_line_conflicts": true, "residents": true}
+	var files []File
+	for _, f := range c.Files {
+		if strings.HasSuffix(f.Name, ".geojson") {
+			files = append(files, f)
+		}
+	}
+	const parseAhead = 4
+	parsed := make(chan *geoLayer, parseAhead)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(parsed)
+		for _, f := range files {
+			gl := &geoLayer{file: f.Name}
+			data, err := renderBytes(f.Write)
+			if err == nil {
+				gl.name = layerName(strings.TrimSuffix(f.Name, ".geojson"))
+				for k := 2; used[strings.ToLower(gl.name)]; k++ {
+					b := layerName(strings.TrimSuffix(f.Name, ".geojson"))
+					gl.name = fmt.Sprintf("%s_%d", b[:min(len(b), 56)], k)
+				}
+				used[strings.ToLower(gl.name)] = true
+				err = gl.parse(data)
+			}
+			gl.err = err
+			select {
+			case parsed <- gl:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	// Places (towns, stations, entrances) of the base network.
 	pl, err := w.AddLayer(gpkg.LayerSpec{Name: "places", Description: "towns, HSR and rail stations, expressway entrances of the base network",
 		Type: gpkg.TypePoint, Columns: []gpkg.Column{{Name: "kind", Type: gpkg.Text}, {Name: "id", Type: gpkg.Text}, {Name: "name", Type: gpkg.Text},
@@ -288,45 +330,6 @@ func (c *Comparison) addLayers(w *gpkg.Writer) error {
 	if err := c.peopleLayer(w); err != nil {
 		return err
 	}
-	// Every GeoJSON output: bands, differences, flows. Names that are not
-	// plain identifiers (an alternative named in Chinese) are made unique.
-	// The files are rendered and parsed one ahead of the inserts, on the
-	// other core: SQLite takes as long to store a layer as JSON to read it.
-	used := map[string]bool{"places": true, "entrances": true, "edited_roads": true, "control_line_conflicts": true, "residents": true}
-	var files []File
-	for _, f := range c.Files {
-		if strings.HasSuffix(f.Name, ".geojson") {
-			files = append(files, f)
-		}
-	}
-	parsed := make(chan *geoLayer, 1)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(parsed)
-		for _, f := range files {
-			gl := &geoLayer{file: f.Name}
-			data, err := renderBytes(f.Write)
-			if err == nil {
-				gl.name = layerName(strings.TrimSuffix(f.Name, ".geojson"))
-				for k := 2; used[strings.ToLower(gl.name)]; k++ {
-					b := layerName(strings.TrimSuffix(f.Name, ".geojson"))
-					gl.name = fmt.Sprintf("%s_%d", b[:min(len(b), 56)], k)
-				}
-				used[strings.ToLower(gl.name)] = true
-				err = gl.parse(data)
-			}
-			gl.err = err
-			select {
-			case parsed <- gl:
-			case <-stop:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
 	for gl := range parsed {
 		if gl.err == nil {
 			gl.err = gl.insert(w)
