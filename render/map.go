@@ -184,7 +184,13 @@ type styleKey struct {
 // drawLines draws the lines whose Style.Above equals above.
 func (c *canvas) drawLines(proj Projection, lines []Line, above bool) error {
 	// Project every line once into one flat slice.
-	xy := make([]float64, 0, 64)
+	n := 0
+	for _, l := range lines {
+		if l.Style.Above == above {
+			n += len(l.Coords)
+		}
+	}
+	xy := make([]float64, 0, 2*n)
 	offs := make([]int, 1, len(lines)+1)
 	for i, l := range lines {
 		if l.Style.Above != above {
@@ -299,12 +305,13 @@ func (c *canvas) drawArea(proj Projection, a Area) error {
 		}
 		x0, y0 := float64(frame.Min.X-2), float64(frame.Min.Y-2)
 		x1, y1 := float64(frame.Max.X+2), float64(frame.Max.Y+2)
-		var clipped []float64
+		clipped, spare := c.clip[0], c.clip[1]
+		defer func() { c.clip[0], c.clip[1] = clipped, spare }()
 		for i, r := range rings {
 			// Outer rings (even depth) run like stroke quads, holes
 			// against them, so holes cut and islands in holes fill.
 			reverse := (ringArea(r) < 0) != (depth[i]%2 == 0)
-			clipped = clipRing(clipped, r, x0, y0, x1, y1)
+			clipped, spare = clipRing(clipped, spare, r, x0, y0, x1, y1)
 			n := len(clipped) / 2
 			if n < 3 {
 				continue

@@ -89,6 +89,7 @@ type canvas struct {
 	p     path
 	mask  image.Alpha   // coverage of the path being filled
 	tmp   []float64     // scratch for stroke points
+	clip  [2][]float64  // scratch for clipped rings
 	units [65][]float64 // unit circles by number of sides
 	cache *Cache        // rasterised line groups; nil: none
 }
@@ -364,11 +365,13 @@ func clipSegment(ax, ay, bx, by, x0, y0, x1, y1 float64) (float64, float64, floa
 }
 
 // clipRing clips the closed ring xy (x, y pairs) to the rectangle with
-// Sutherland–Hodgman, appending to out. The result keeps the orientation;
-// parts outside collapse onto the rectangle's edges, which cover nothing.
-func clipRing(out, xy []float64, x0, y0, x1, y1 float64) []float64 {
+// Sutherland–Hodgman, into out, with spare as its second buffer; it
+// returns the clipped ring and the buffer left over, for the next call.
+// The result keeps the orientation; parts outside collapse onto the
+// rectangle's edges, which cover nothing.
+func clipRing(out, spare, xy []float64, x0, y0, x1, y1 float64) (clipped, left []float64) {
 	buf := append(out[:0], xy...)
-	var next []float64
+	next := spare
 	for edge := range 4 {
 		in := func(x, y float64) bool {
 			switch edge {
@@ -419,7 +422,7 @@ func clipRing(out, xy []float64, x0, y0, x1, y1 float64) []float64 {
 		}
 		buf, next = next, buf
 	}
-	return buf
+	return buf, next
 }
 
 // ringArea is twice the signed area of the ring (shoelace, y down).
