@@ -2,7 +2,9 @@ package graph
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -12,6 +14,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Contraction hierarchies (Geisberger, Sanders, Schultes and Delling 2008)
@@ -96,48 +99,94 @@ type CH struct {
 	// r->x with the weight of x->r (the backward upward graph).
 	Down CHArcs
 
-	node   []int32  // rank -> graph node
-	arcs   uint64   // arc count of the graph it was built for
-	sum    uint64   // chChecksum of that graph
-	upPk   []uint64 // Head<<32 | Weight per Up arc
-	downPk []uint64 // the same for Down
+	node []int32   // rank -> graph node
+	arcs uint64    // arc count of the graph it was built for
+	sums [2]uint32 // graphSums of that graph
+
+	// validFor holds the arrays of the last graph Valid accepted: a
+	// Graph's arrays are never written once it is made, so the same
+	// arrays need no second look.
+	validFor atomic.Pointer[chArcArrays]
 
 	work  sync.Pool // *chWork
 	slots sync.Pool // *chSlots
 }
 
 // CHArcs is one direction of a hierarchy in CSR form, indexed by rank: the
-// arcs of rank r are First[r]..First[r+1]-1, each to rank Head with weight
-// Weight milliseconds (< Inf), Head > r.
+// arcs of rank r are First[r]..First[r+1]-1, arc i to rank Head(i) > r with
+// weight Weight(i) milliseconds (< Inf).
 type CHArcs struct {
 	First  []uint32
-	Head   []int32
-	Weight []uint32
+	packed []uint64 // Head<<32 | Weight per arc
 }
+
+// NumArcs returns the number of arcs.
+func (a *CHArcs) NumArcs() int { return len(a.packed) }
+
+// Head returns the rank arc i leads to.
+func (a *CHArcs) Head(i uint32) int32 { return int32(a.packed[i] >> 32) }
+
+// Weight returns arc i's weight in milliseconds.
+func (a *CHArcs) Weight(i uint32) uint32 { return uint32(a.packed[i]) }
 
 // NumArcs returns the number of arcs in Up and Down together: the graph's
 // open arcs (self-loops and parallel duplicates dropped) plus shortcuts.
-func (c *CH) NumArcs() int { return len(c.Up.Head) + len(c.Down.Head) }
+func (c *CH) NumArcs() int { return c.Up.NumArcs() + c.Down.NumArcs() }
 
 // MemoryBytes returns the bytes held by the hierarchy's slices.
 func (c *CH) MemoryBytes() int64 {
 	n := int64(len(c.Rank)+len(c.node)) * 4
 	for _, a := range []*CHArcs{&c.Up, &c.Down} {
-		n += int64(len(a.First)+len(a.Head)+len(a.Weight)) * 4
+		n += int64(len(a.First))*4 + int64(len(a.packed))*8
 	}
-	return n + int64(len(c.upPk)+len(c.downPk))*8
+	return n
+}
+
+// chArcArrays names a graph's forward arcs by their arrays.
+type chArcArrays struct {
+	first  []uint32
+	packed []uint64
 }
 
 // Valid reports whether c was built for g's topology and weights (same node
-// and arc counts and the same arc weights), so that c.Matrix(g, ...) equals
-// Matrix(g, ...). A graph made with WithEdits that changed any weight is not
-// valid. O(arcs).
+// and arc counts and the same arc offsets, heads and weights), so that
+// c.Matrix(g, ...) equals Matrix(g, ...). A graph made with WithEdits that
+// changed any weight is not valid. The first call for a graph checksums
+// its arcs (CRC-32C, O(arcs)); later calls, and every call for the graph
+// the hierarchy was built or loaded with, cost O(1).
 func (c *CH) Valid(g *Graph) bool {
-	return len(c.Rank) == g.NumNodes() && c.arcs == uint64(g.NumArcs()) && c.sum == chChecksum(g)
+	if len(c.Rank) != g.NumNodes() || c.arcs != uint64(g.NumArcs()) {
+		return false
+	}
+	if k := c.validFor.Load(); k != nil && sameArray(k.first, g.Out.First) && sameArray(k.packed, g.Out.packed) {
+		return true
+	}
+	if graphSums(g) != c.sums {
+		return false
+	}
+	c.markValid(g)
+	return true
 }
 
-// chChecksum hashes the forward CSR (offsets, heads, weights): exactly what
+// markValid records that c belongs to g's arcs.
+func (c *CH) markValid(g *Graph) {
+	c.validFor.Store(&chArcArrays{g.Out.First, g.Out.packed})
+}
+
+// sameArray reports whether a and b are the same memory.
+func sameArray[T any](a, b []T) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+}
+
+// graphSums returns the CRC-32C of g's forward arc offsets and arcs as a
+// graph file's sections hold them (the checksums in their trailers): what
 // distances between nodes depend on.
+func graphSums(g *Graph) [2]uint32 {
+	return [2]uint32{sectionSum(g.Out.First, 4, encU32), sectionSum(g.Out.packed, 8, encU64)}
+}
+
+// chChecksum hashes the forward CSR (offsets, heads, weights): the
+// staleness check of a version 1 hierarchy section.
 func chChecksum(g *Graph) uint64 {
 	const m = 0x9e3779b97f4a7c15
 	h := uint64(len(g.Out.First))*m ^ 0x5bd1e995
@@ -271,10 +320,14 @@ func BuildCHContext(ctx context.Context, g *Graph) (*CH, error) {
 		}
 	}
 
-	ch := &CH{Rank: rank, arcs: uint64(g.NumArcs()), sum: chChecksum(g)}
+	ch := &CH{Rank: rank, arcs: uint64(g.NumArcs()), sums: graphSums(g)}
 	ch.Up = chFlatten(c.out, rank)
 	ch.Down = chFlatten(c.in, rank)
-	ch.derive()
+	ch.node = make([]int32, n)
+	for v, r := range rank {
+		ch.node[r] = int32(v)
+	}
+	ch.markValid(g)
 	return ch, nil
 }
 
@@ -292,37 +345,15 @@ func chFlatten(lists [][]chArc, rank []int32) CHArcs {
 		m += len(lists[v])
 		first[r+1] = uint32(m)
 	}
-	head := make([]int32, m)
-	weight := make([]uint32, m)
-	var tmp []uint64
+	packed := make([]uint64, m)
 	for r, v := range node {
-		tmp = tmp[:0]
-		for _, a := range lists[v] {
-			tmp = append(tmp, uint64(rank[a.to])<<32|uint64(a.w))
+		tmp := packed[first[r]:first[r+1]]
+		for i, a := range lists[v] {
+			tmp[i] = uint64(rank[a.to])<<32 | uint64(a.w)
 		}
 		slices.Sort(tmp)
-		for i, x := range tmp {
-			head[int(first[r])+i] = int32(x >> 32)
-			weight[int(first[r])+i] = uint32(x)
-		}
 	}
-	return CHArcs{First: first, Head: head, Weight: weight}
-}
-
-// derive computes the inverse rank and the packed arc words.
-func (c *CH) derive() {
-	c.node = make([]int32, len(c.Rank))
-	for v, r := range c.Rank {
-		c.node[r] = int32(v)
-	}
-	pack := func(a *CHArcs) []uint64 {
-		p := make([]uint64, len(a.Head))
-		for i, h := range a.Head {
-			p[i] = uint64(uint32(h))<<32 | uint64(a.Weight[i])
-		}
-		return p
-	}
-	c.upPk, c.downPk = pack(&c.Up), pack(&c.Down)
+	return CHArcs{First: first, packed: packed}
 }
 
 // addArc adds u->v or lowers the weight of an existing u->v arc.
@@ -668,7 +699,7 @@ func (c *CH) matrix(ctx context.Context, g *Graph, from, to []Snap, workers, blo
 	c.parallel(ctx, nw, len(to), func(wk, j int) {
 		w := ws[wk]
 		w.seeds = g.Seeds(w.seeds[:0], to[j], Inbound)
-		c.upward(w, w.seeds, c.Down.First, c.downPk, c.Up.First, c.upPk)
+		c.upward(w, w.seeds, c.Down.First, c.Down.packed, c.Up.First, c.Up.packed)
 		for _, x := range w.settled {
 			w.entries = append(w.entries, chEntry{node: int32(uint32(x)), target: uint32(j), dist: uint32(x >> 32)})
 		}
@@ -741,7 +772,7 @@ func (c *CH) matrix(ctx context.Context, g *Graph, from, to []Snap, workers, blo
 			i := i0 + k
 			w := ws[wk]
 			w.seeds = g.Seeds(w.seeds[:0], from[i], Outbound)
-			c.upward(w, w.seeds, c.Up.First, c.upPk, c.Down.First, c.downPk)
+			c.upward(w, w.seeds, c.Up.First, c.Up.packed, c.Down.First, c.Down.packed)
 			row := rows[k]
 			for _, x := range w.settled {
 				s := slot[int32(uint32(x))]
@@ -804,50 +835,149 @@ func (c *CH) parallel(ctx context.Context, workers, n int, fn func(worker, job i
 	wg.Wait()
 }
 
-// Hierarchy section format (little-endian), stored after the graph or on
-// its own:
+// Hierarchy section format, version 2 (little-endian), stored after the
+// graph's sections or on its own:
 //
-//	header: magic "FASTRCH\x00", version u32, nodes u64, graph arcs u64,
-//	        graph checksum u64, up arcs u64, down arcs u64, CRC-32 of the
-//	        header bytes before it.
-//	body:   rank (nodes x u32); up first (nodes+1 x u32), head, weight (up
-//	        arcs x u32 each); the same for down; CRC-32 of the body.
+//	header:   magic "FASTRCH\x00", version u32, zero u32, nodes u64, graph
+//	          arcs u64, the checksums (CRC-32C) of the graph's arc offsets
+//	          and arcs sections (u32 each: graphSums), up arcs u64, down
+//	          arcs u64, zero u32, CRC-32C of the 60 bytes before it (u32);
+//	          64 bytes.
+//	sections: as a graph file's (the array as the CH holds it in memory on
+//	          a little-endian machine, zero padding to a multiple of 8
+//	          bytes, CRC-32C of both, the section's number u32), numbered
+//	          from 0 in this order:
 //
-// DecodeCH reads exactly these bytes from r (never ahead), so the section
-// can sit inside a larger file.
+//	           0 rank per graph node (nodes x i32)
+//	           1 graph node per rank (nodes x i32)
+//	           2 up arc offsets (nodes+1 x u32)
+//	           3 up arcs (up arcs x u64: head rank<<32 | weight)
+//	           4 down arc offsets (nodes+1 x u32)
+//	           5 down arcs (down arcs x u64)
+//
+// A graph file maps the section with the rest and uses the arrays in
+// place after their checksums and the structural checks (ranks and their
+// inverse a permutation, offsets monotone and ending at the counts, heads
+// above their rank and in range, weights below Inf), on every core. Whether
+// the hierarchy belongs to the graph is then a comparison of the header's
+// graph checksums with those of the graph file's arc sections, already
+// checked: nothing is hashed again. DecodeCH (a section on its own)
+// computes the graph's checksums (CRC-32C of 12 bytes per arc).
+//
+// Version 1 (still read; written by fastroad before the hierarchy was
+// mapped): header magic, version u32, nodes, graph arcs, a 64-bit hash of
+// the graph's forward arcs (chChecksum), up arcs, down arcs (u64 each),
+// CRC-32 (IEEE) of the header; body rank (nodes x u32), up offsets, heads
+// (i32) and weights (u32), the same for down, CRC-32 (IEEE) of the body.
+// It is read into fresh arrays and the graph hashed to check it.
+//
+// DecodeCH reads exactly the section's bytes from r (never ahead), so the
+// section can sit inside a larger file.
 
 // CHMagic opens a hierarchy section.
 const CHMagic = "FASTRCH\x00"
 
-// CHVersion is the current hierarchy format version.
-const CHVersion = 1
+// CHVersion is the hierarchy format version Encode writes; DecodeCH also
+// reads version 1.
+const CHVersion = 2
 
-const chHeaderLen = len(CHMagic) + 4 + 5*8 + 4
+// chHeaderLen is the size of a version 2 header, chHeaderLenV1 of a
+// version 1 header.
+const (
+	chHeaderLen   = 64
+	chHeaderLenV1 = len(CHMagic) + 4 + 5*8 + 4
+)
+
+// The sections of a version 2 hierarchy.
+const (
+	chSecRank = iota
+	chSecNode
+	chSecUpFirst
+	chSecUp
+	chSecDownFirst
+	chSecDown
+	chNumSecs
+)
 
 // ErrStaleCH is returned by DecodeCH when the hierarchy was built for the
 // same nodes but other arcs or weights: rebuild it with BuildCH.
 var ErrStaleCH = errors.New("contraction hierarchy was built for other arcs or weights")
 
-// Encode writes the hierarchy section.
+// sectionSum returns the checksum a section holding v (elements of size
+// bytes, encoded by put) carries in its trailer: the CRC-32C of the
+// little-endian array and its zero padding.
+func sectionSum[T any](v []T, size int, put func(b []byte, v []T)) uint32 {
+	crc := uint32(0)
+	var z T
+	if nativeLE && !portable && uintptr(size) == unsafe.Sizeof(z) {
+		crc = crc32.Update(crc, castagnoli, rawBytes(v))
+	} else {
+		per := max(chunkBytes/size, 1)
+		buf := make([]byte, min(per, len(v))*size)
+		for at := 0; at < len(v); at += per {
+			k := min(len(v)-at, per)
+			put(buf[:k*size], v[at:at+k])
+			crc = crc32.Update(crc, castagnoli, buf[:k*size])
+		}
+	}
+	n := uint64(len(v) * size)
+	var pad [8]byte
+	return crc32.Update(crc, castagnoli, pad[:pad8(n)-n])
+}
+
+// Encode writes the hierarchy section (version 2).
 func (c *CH) Encode(w io.Writer) error {
+	le := binary.LittleEndian
+	hb := make([]byte, 0, chHeaderLen)
+	hb = append(hb, CHMagic...)
+	hb = le.AppendUint32(hb, CHVersion)
+	hb = le.AppendUint32(hb, 0)
+	hb = le.AppendUint64(hb, uint64(len(c.Rank)))
+	hb = le.AppendUint64(hb, c.arcs)
+	hb = le.AppendUint32(hb, c.sums[0])
+	hb = le.AppendUint32(hb, c.sums[1])
+	hb = le.AppendUint64(hb, uint64(c.Up.NumArcs()))
+	hb = le.AppendUint64(hb, uint64(c.Down.NumArcs()))
+	hb = le.AppendUint32(hb, 0)
+	hb = le.AppendUint32(hb, crc32.Checksum(hb, castagnoli))
+	bw := bufio.NewWriterSize(w, 1<<16)
+	e := &sectionWriter{w: bw}
+	e.write(hb)
+	writeSection(e, chSecRank, c.Rank, 4, encI32)
+	writeSection(e, chSecNode, c.node, 4, encI32)
+	writeSection(e, chSecUpFirst, c.Up.First, 4, encU32)
+	writeSection(e, chSecUp, c.Up.packed, 8, encU64)
+	writeSection(e, chSecDownFirst, c.Down.First, 4, encU32)
+	writeSection(e, chSecDown, c.Down.packed, 8, encU64)
+	if e.err != nil {
+		return e.err
+	}
+	return bw.Flush()
+}
+
+// encodeV1 writes the hierarchy section in version 1 for graph g (tests:
+// files written by an older fastroad must still load).
+func (c *CH) encodeV1(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	e := &encoder{w: bw, crc: crc32.NewIEEE()}
 	e.bytes([]byte(CHMagic))
-	e.u32(CHVersion)
+	e.u32(1)
 	e.u64(uint64(len(c.Rank)))
 	e.u64(c.arcs)
-	e.u64(c.sum)
-	e.u64(uint64(len(c.Up.Head)))
-	e.u64(uint64(len(c.Down.Head)))
+	e.u64(chChecksum(g))
+	e.u64(uint64(c.Up.NumArcs()))
+	e.u64(uint64(c.Down.NumArcs()))
 	e.sum()
 	e.i32s(c.Rank)
 	for _, a := range []*CHArcs{&c.Up, &c.Down} {
 		for _, f := range a.First {
 			e.u32(f)
 		}
-		e.i32s(a.Head)
-		for _, x := range a.Weight {
-			e.u32(x)
+		for _, p := range a.packed {
+			e.u32(uint32(p >> 32))
+		}
+		for _, p := range a.packed {
+			e.u32(uint32(p))
 		}
 	}
 	e.sum()
@@ -861,30 +991,264 @@ func chFormatError(format string, args ...any) error {
 	return &FormatError{"contraction hierarchy: " + fmt.Sprintf(format, args...)}
 }
 
-// DecodeCH reads a hierarchy section written by Encode for graph g. It
-// checks the header before allocating anything, refuses a hierarchy for
-// another node count (*FormatError) or for other arcs or weights
-// (ErrStaleCH), and checks checksums, ranks and arc indices.
+// DecodeCH reads a hierarchy section written by Encode (or version 1) for
+// graph g. It checks the header before allocating anything, refuses a
+// hierarchy for another node count (*FormatError) or for other arcs or
+// weights (ErrStaleCH), and checks checksums, ranks and arc indices.
 func DecodeCH(r io.Reader, g *Graph) (*CH, error) {
-	return decodeCH(r, g, -1)
+	return decodeCH(r, g, -1, nil)
+}
+
+// chHeader is a version 2 header's counts.
+type chHeader struct {
+	nodes, arcs, up, down uint64
+	sums                  [2]uint32
+}
+
+// readCHPrefix reads the magic and version.
+func readCHPrefix(r io.Reader) ([]byte, uint32, error) {
+	b := make([]byte, len(CHMagic)+4)
+	if _, err := io.ReadFull(r, b); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, 0, chFormatError("no hierarchy header")
+		}
+		return nil, 0, err
+	}
+	if string(b[:len(CHMagic)]) != CHMagic {
+		return nil, 0, chFormatError("no hierarchy header")
+	}
+	v := binary.LittleEndian.Uint32(b[len(CHMagic):])
+	if v != 1 && v != CHVersion {
+		return nil, 0, &VersionError{Got: v, Want: CHVersion}
+	}
+	return b, v, nil
+}
+
+// parseCHHeader checks a version 2 header (hb: all 64 bytes) against g and
+// the want checksums of g's arcs (nil: computed from g).
+func parseCHHeader(hb []byte, g *Graph, want *[2]uint32) (chHeader, error) {
+	le := binary.LittleEndian
+	var h chHeader
+	if le.Uint32(hb[chHeaderLen-4:]) != crc32.Checksum(hb[:chHeaderLen-4], castagnoli) {
+		return h, chFormatError("header checksum mismatch (file corrupt)")
+	}
+	if le.Uint32(hb[12:]) != 0 || le.Uint32(hb[56:]) != 0 {
+		return h, chFormatError("nonzero reserved header bytes (written by a newer fastroad?)")
+	}
+	h.nodes, h.arcs = le.Uint64(hb[16:]), le.Uint64(hb[24:])
+	h.sums = [2]uint32{le.Uint32(hb[32:]), le.Uint32(hb[36:])}
+	h.up, h.down = le.Uint64(hb[40:]), le.Uint64(hb[48:])
+	if h.nodes != uint64(g.NumNodes()) {
+		return h, chFormatError("built for %d nodes, the graph has %d", h.nodes, g.NumNodes())
+	}
+	if h.arcs != uint64(g.NumArcs()) {
+		return h, ErrStaleCH
+	}
+	if want == nil {
+		s := graphSums(g)
+		want = &s
+	}
+	if h.sums != *want {
+		return h, ErrStaleCH
+	}
+	if h.up >= maxCount || h.down >= maxCount {
+		return h, chFormatError("implausible arc counts (%d up, %d down)", h.up, h.down)
+	}
+	return h, nil
+}
+
+// chSections lays out the sections of a version 2 hierarchy, offsets from
+// the start of the section (its header), and returns the end.
+func chSections(h chHeader) ([]section, []uint64, uint64) {
+	secs := []section{
+		{"hierarchy ranks", h.nodes, 4, chSecRank}, {"hierarchy rank order", h.nodes, 4, chSecNode},
+		{"hierarchy up arc offsets", h.nodes + 1, 4, chSecUpFirst}, {"hierarchy up arcs", h.up, 8, chSecUp},
+		{"hierarchy down arc offsets", h.nodes + 1, 4, chSecDownFirst}, {"hierarchy down arcs", h.down, 8, chSecDown},
+	}
+	offs := make([]uint64, len(secs))
+	end := uint64(chHeaderLen)
+	for i, s := range secs {
+		offs[i] = end
+		end += s.bytes()
+	}
+	return secs, offs, end
 }
 
 // decodeCH is DecodeCH knowing that avail bytes are left in r (-1:
 // unknown): the counts are then checked against them and each array is
-// allocated once at its final length.
-func decodeCH(r io.Reader, g *Graph, avail int64) (*CH, error) {
-	d := &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(chHeaderLen)), chHeaderLen), crc: crc32.NewIEEE()}
+// allocated once at its final length. sums, when not nil, are the
+// checksums of g's arc sections as its file holds them (so that g need not
+// be hashed).
+func decodeCH(r io.Reader, g *Graph, avail int64, sums *[2]uint32) (*CH, error) {
+	prefix, v, err := readCHPrefix(r)
+	if err != nil {
+		return nil, err
+	}
+	if v == 1 {
+		return decodeCHV1(io.MultiReader(bytes.NewReader(prefix), r), g, avail)
+	}
+	hb := make([]byte, chHeaderLen)
+	copy(hb, prefix)
+	if _, err := io.ReadFull(r, hb[len(prefix):]); err != nil {
+		return nil, readErr(err)
+	}
+	h, err := parseCHHeader(hb, g, sums)
+	if err != nil {
+		return nil, err
+	}
+	secs, offs, end := chSections(h)
+	if avail >= 0 && end > uint64(avail) {
+		return nil, &FormatError{"file is truncated"}
+	}
+	src := &sectionSource{secs: secs, offs: offs, stream: r, exact: avail >= 0}
+	c, err := readCH(src, h, false)
+	if err != nil {
+		return nil, err
+	}
+	c.markValid(g)
+	return c, nil
+}
+
+// decodeCHMapped reads the hierarchy section that fills b, a mapping's
+// memory, using the arrays in place (version 2); sums are the checksums
+// of g's arc sections.
+func decodeCHMapped(b []byte, g *Graph, sums *[2]uint32) (*CH, error) {
+	br := bytes.NewReader(b)
+	prefix, v, err := readCHPrefix(br)
+	if err != nil {
+		return nil, err
+	}
+	if v == 1 {
+		c, err := decodeCHV1(io.MultiReader(bytes.NewReader(prefix), br), g, int64(len(b)))
+		if err == nil && br.Len() != 0 {
+			return nil, errTrailing
+		}
+		return c, err
+	}
+	if len(b) < chHeaderLen {
+		return nil, &FormatError{"file is truncated"}
+	}
+	h, err := parseCHHeader(b[:chHeaderLen], g, sums)
+	if err != nil {
+		return nil, err
+	}
+	secs, offs, end := chSections(h)
+	switch {
+	case end > uint64(len(b)):
+		return nil, &FormatError{"file is truncated"}
+	case end < uint64(len(b)):
+		return nil, errTrailing
+	}
+	c, err := readCH(&sectionSource{secs: secs, offs: offs, mapped: b}, h, true)
+	if err != nil {
+		return nil, err
+	}
+	c.markValid(g)
+	return c, nil
+}
+
+// readCH reads the sections of a version 2 hierarchy from src (in
+// parallel when par) and checks them.
+func readCH(src *sectionSource, h chHeader, par bool) (*CH, error) {
+	c := &CH{arcs: h.arcs, sums: h.sums}
+	nat := nativeLE && !portable
+	read := func(i int) error {
+		var err error
+		switch i {
+		case chSecRank:
+			c.Rank, err = get(src, i, nat, convI32)
+		case chSecNode:
+			c.node, err = get(src, i, nat, convI32)
+		case chSecUpFirst:
+			c.Up.First, err = get(src, i, nat, convU32)
+		case chSecUp:
+			c.Up.packed, err = get(src, i, nat, convU64)
+		case chSecDownFirst:
+			c.Down.First, err = get(src, i, nat, convU32)
+		case chSecDown:
+			c.Down.packed, err = get(src, i, nat, convU64)
+		}
+		return err
+	}
+	checks := []func() error{c.checkRanks, func() error { return checkCHArcs("up", &c.Up) }, func() error { return checkCHArcs("down", &c.Down) }}
+	if !par {
+		for i := range chNumSecs {
+			if err := read(i); err != nil {
+				return nil, err
+			}
+		}
+		for _, f := range checks {
+			if err := f(); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
+	}
+	// Each direction's sections, then its check, as one job: the largest
+	// (up or down arcs) first.
+	job := func(a, b int, check func() error) error {
+		if err := read(a); err != nil {
+			return err
+		}
+		if err := read(b); err != nil {
+			return err
+		}
+		return check()
+	}
+	jobs := []func() error{
+		func() error { return job(chSecRank, chSecNode, checks[0]) },
+		func() error { return job(chSecUpFirst, chSecUp, checks[1]) },
+		func() error { return job(chSecDownFirst, chSecDown, checks[2]) },
+	}
+	if err := parallel([]int{1, 2, 0}, func(i int) error { return jobs[i]() }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkRanks checks that Rank is a permutation of the ranks and node its
+// inverse: every rank in range and node[Rank[v]] == v (so no two nodes
+// share a rank).
+func (c *CH) checkRanks() error {
+	n := int32(len(c.Rank))
+	for v, r := range c.Rank {
+		if r < 0 || r >= n || c.node[r] != int32(v) {
+			return chFormatError("node %d: rank %d out of range, repeated or not the inverse of the rank order", v, r)
+		}
+	}
+	return nil
+}
+
+// checkCHArcs checks one direction: offsets from 0 to the arc count and
+// monotone, each arc's head above its rank and in range, weights below Inf.
+func checkCHArcs(name string, a *CHArcs) error {
+	n := int32(len(a.First) - 1)
+	if a.First[0] != 0 || int(a.First[n]) != len(a.packed) {
+		return chFormatError("%s offsets do not match the arc count", name)
+	}
+	for r := int32(0); r < n; r++ {
+		lo, hi := a.First[r], a.First[r+1]
+		if lo > hi || int(hi) > len(a.packed) {
+			return chFormatError("%s offsets decrease at rank %d", name, r)
+		}
+		for i, p := range a.packed[lo:hi] {
+			if h := int32(p >> 32); h <= r || h >= n {
+				return chFormatError("%s arc %d: head %d not above rank %d", name, int(lo)+i, h, r)
+			}
+			if uint32(p) == Inf {
+				return chFormatError("%s arc %d: infinite weight", name, int(lo)+i)
+			}
+		}
+	}
+	return nil
+}
+
+// decodeCHV1 reads a version 1 section (see decodeCH).
+func decodeCHV1(r io.Reader, g *Graph, avail int64) (*CH, error) {
+	d := &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(chHeaderLenV1)), chHeaderLenV1), crc: crc32.NewIEEE()}
 	magic := make([]byte, len(CHMagic))
 	d.read(magic)
-	if d.err != nil || string(magic) != CHMagic {
-		if d.err != nil && !errors.As(d.err, new(*FormatError)) {
-			return nil, d.err
-		}
-		return nil, chFormatError("no hierarchy header")
-	}
-	if v := d.u32(); d.err == nil && v != CHVersion {
-		return nil, &VersionError{Got: v, Want: CHVersion}
-	}
+	d.u32() // version, checked by readCHPrefix
 	nodes, arcs, sum, nup, ndown := d.u64(), d.u64(), d.u64(), d.u64(), d.u64()
 	d.check("hierarchy header")
 	if d.err != nil {
@@ -900,19 +1264,21 @@ func decodeCH(r io.Reader, g *Graph, avail int64) (*CH, error) {
 		return nil, chFormatError("implausible arc counts (%d up, %d down)", nup, ndown)
 	}
 	body := 4 * (nodes + 2*(nodes+1) + 2*nup + 2*ndown + 1)
-	if avail >= 0 && uint64(chHeaderLen)+body > uint64(avail) {
+	if avail >= 0 && uint64(chHeaderLenV1)+body > uint64(avail) {
 		return nil, &FormatError{"file is truncated"}
 	}
 	d = &decoder{r: bufio.NewReaderSize(io.LimitReader(r, int64(body)), 1<<16), crc: crc32.NewIEEE(), exact: avail >= 0}
-	c := &CH{arcs: arcs, sum: sum}
+	c := &CH{arcs: arcs, sums: graphSums(g)}
 	c.Rank = readArray(d, nodes, 4, convI32)
-	for _, x := range []struct {
+	var heads [2][]int32
+	var weights [2][]uint32
+	for k, x := range []struct {
 		a *CHArcs
 		m uint64
 	}{{&c.Up, nup}, {&c.Down, ndown}} {
 		x.a.First = readArray(d, nodes+1, 4, convU32)
-		x.a.Head = readArray(d, x.m, 4, convI32)
-		x.a.Weight = readArray(d, x.m, 4, convU32)
+		heads[k] = readArray(d, x.m, 4, convI32)
+		weights[k] = readArray(d, x.m, 4, convU32)
 	}
 	d.block = nil
 	d.check("hierarchy body")
@@ -920,37 +1286,24 @@ func decodeCH(r io.Reader, g *Graph, avail int64) (*CH, error) {
 		return nil, d.err
 	}
 	n := int32(nodes)
+	c.node = make([]int32, n)
 	seen := make([]bool, n)
 	for v, r := range c.Rank {
 		if r < 0 || r >= n || seen[r] {
 			return nil, chFormatError("node %d: rank %d out of range or repeated", v, r)
 		}
 		seen[r] = true
+		c.node[r] = int32(v)
 	}
-	for _, x := range []struct {
-		name string
-		a    *CHArcs
-	}{{"up", &c.Up}, {"down", &c.Down}} {
-		a := x.a
-		if a.First[0] != 0 || int(a.First[n]) != len(a.Head) {
-			return nil, chFormatError("%s offsets do not match the arc count", x.name)
+	for k, a := range []*CHArcs{&c.Up, &c.Down} {
+		a.packed = make([]uint64, len(heads[k]))
+		for i, h := range heads[k] {
+			a.packed[i] = uint64(uint32(h))<<32 | uint64(weights[k][i])
 		}
-		for r := int32(0); r < n; r++ {
-			if a.First[r] > a.First[r+1] {
-				return nil, chFormatError("%s offsets decrease at rank %d", x.name, r)
-			}
-		}
-		for r := int32(0); r < n; r++ {
-			for i := a.First[r]; i < a.First[r+1]; i++ {
-				if h := a.Head[i]; h <= r || h >= n {
-					return nil, chFormatError("%s arc %d: head %d not above rank %d", x.name, i, h, r)
-				}
-				if a.Weight[i] == Inf {
-					return nil, chFormatError("%s arc %d: infinite weight", x.name, i)
-				}
-			}
+		if err := checkCHArcs([]string{"up", "down"}[k], a); err != nil {
+			return nil, err
 		}
 	}
-	c.derive()
+	c.markValid(g)
 	return c, nil
 }

@@ -47,8 +47,10 @@ import (
 //	          length f64, way id i64, name u32, ref u32, speed fwd f32,
 //	          speed bwd f32, class u8, flags u8, 6 zero bytes.
 //
-// With FlagCH, a contraction-hierarchy section (CH.Encode, its own header
-// and checksums) follows the sections.
+// With FlagCH, a contraction-hierarchy section (CH.Encode: its own header,
+// then sections like these, see ch.go) follows the sections; a file
+// written before hierarchy format version 2 holds a version 1 section
+// there, which still loads.
 //
 // Version 4 stores exactly the arrays a Graph holds, derived ones and the
 // snapping index that the first snap built included, so that a load does
@@ -307,7 +309,7 @@ func decodeAt(ra io.ReaderAt, size int64, mapFile func(n int64) ([]byte, error))
 	}
 	v.ra = ra
 	if mapFile != nil && v.native && nativeSegments {
-		if m, err := mapFile(int64(v.end)); err == nil {
+		if m, err := mapFile(size); err == nil { // the hierarchy section included
 			v.mapped = m
 		}
 	}
@@ -408,14 +410,16 @@ func sections(h *Header) []section {
 
 // Encode writes g to w in the current format version. It builds g's
 // snapping index first when no snap has built it yet.
-func Encode(w io.Writer, g *Graph) error { return encode(w, g, Version) }
+func Encode(w io.Writer, g *Graph) error { return encode(w, g, Version, CHVersion) }
 
 // encodeV3 writes g in format version 3, deriving the arrays version 4
-// dropped (tests: files written by an older fastroad must still load).
-func encodeV3(w io.Writer, g *Graph) error { return encode(w, g, 3) }
+// dropped, with a version 1 hierarchy (tests: files written by an older
+// fastroad must still load).
+func encodeV3(w io.Writer, g *Graph) error { return encode(w, g, 3, 1) }
 
-// encode writes g in format version 3 or 4.
-func encode(w io.Writer, g *Graph, version uint32) error {
+// encode writes g in format version 3 or 4 with a hierarchy section of
+// version chVersion (1 or 2).
+func encode(w io.Writer, g *Graph, version, chVersion uint32) error {
 	n, ns, m := len(g.NodeLon), len(g.Segments), g.NumArcs()
 	for _, c := range []struct {
 		what      string
@@ -559,7 +563,13 @@ func encode(w io.Writer, g *Graph, version uint32) error {
 		panic("graph: Encode wrote the sections out of order")
 	}
 	if g.CH != nil {
-		if err := g.CH.Encode(bw); err != nil {
+		var err error
+		if chVersion == 1 {
+			err = g.CH.encodeV1(bw, g)
+		} else {
+			err = g.CH.Encode(bw)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -700,7 +710,7 @@ func convSegments(b []byte, out []Segment) bool {
 // (the caller checked the counts against the file's size); otherwise it
 // grows with the data read. The padding must be zero and the trailer must
 // hold the checksum and tag.
-func readSection[T any](r io.Reader, exact, native bool, s section, tag int, conv func(b []byte, out []T)) ([]T, error) {
+func readSection[T any](r io.Reader, exact, native bool, s section, tag int, conv func(b []byte, out []T)) ([]T, uint32, error) {
 	size := int(s.size)
 	per := uint64(max(chunkBytes/size, 1))
 	var block []byte
@@ -727,7 +737,7 @@ func readSection[T any](r io.Reader, exact, native bool, s section, tag int, con
 			b = block[:k*uint64(size)]
 		}
 		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, readErr(err)
+			return nil, 0, readErr(err)
 		}
 		crc = crc32.Update(crc, castagnoli, b)
 		if !native {
@@ -738,18 +748,18 @@ func readSection[T any](r io.Reader, exact, native bool, s section, tag int, con
 	var t [16]byte
 	p := int(pad8(s.n*s.size) - s.n*s.size)
 	if _, err := io.ReadFull(r, t[:p+8]); err != nil {
-		return nil, readErr(err)
+		return nil, 0, readErr(err)
 	}
 	crc = crc32.Update(crc, castagnoli, t[:p])
 	switch {
 	case binary.LittleEndian.Uint64(t[:8])&(1<<(8*p)-1) != 0:
-		return nil, &FormatError{s.name + ": nonzero padding"}
+		return nil, 0, &FormatError{s.name + ": nonzero padding"}
 	case binary.LittleEndian.Uint32(t[p:]) != crc:
-		return nil, &FormatError{s.name + " checksum mismatch (file corrupt)"}
+		return nil, 0, &FormatError{s.name + " checksum mismatch (file corrupt)"}
 	case binary.LittleEndian.Uint32(t[p+4:]) != uint32(tag):
-		return nil, &FormatError{fmt.Sprintf("%s: section %d found where %d belongs", s.name, binary.LittleEndian.Uint32(t[p+4:]), tag)}
+		return nil, 0, &FormatError{fmt.Sprintf("%s: section %d found where %d belongs", s.name, binary.LittleEndian.Uint32(t[p+4:]), tag)}
 	}
-	return out, nil
+	return out, crc, nil
 }
 
 // growTo extends out to length n, growing its capacity by doubling.
@@ -774,14 +784,11 @@ func readErr(err error) error {
 // from one of three sources: a memory mapping of the file (mapped), a file
 // read with ReadAt (ra), or a stream read in order (br).
 type sectionFile struct {
+	sectionSource
 	g        *Graph
 	h        Header
-	secs     []section
-	offs     []uint64 // offset of each section
-	end      uint64   // offset after the last section
+	end      uint64 // offset after the last section
 	native   bool
-	mapped   []byte
-	ra       io.ReaderAt
 	br       *bufio.Reader
 	strOff   []uint32
 	strBytes []byte
@@ -794,94 +801,117 @@ type sectionFile struct {
 	segArc []int32
 }
 
+// sectionSource holds where a run of sections comes from: a memory
+// mapping (mapped; offs are offsets into it), a file read with ReadAt (ra),
+// or a stream read in order (stream; exact: each array allocated at its
+// final length, the counts having been checked against the size).
+type sectionSource struct {
+	secs   []section
+	offs   []uint64 // offset of each section
+	mapped []byte
+	ra     io.ReaderAt
+	stream io.Reader
+	exact  bool
+	sums   []uint32 // the checksum each section's trailer holds, once read
+}
+
 // get returns section i as a slice: the mapping's memory itself, or read
 // into a new slice (native: straight into its memory; else through conv).
-func get[T any](d *sectionFile, i int, native bool, conv func(b []byte, out []T)) ([]T, error) {
+// It records the section's checksum in d.sums[i].
+func get[T any](d *sectionSource, i int, native bool, conv func(b []byte, out []T)) ([]T, error) {
 	s := d.secs[i]
+	var out []T
+	var crc uint32
+	var err error
 	switch {
 	case d.mapped != nil:
-		return mappedSection[T](d.mapped[d.offs[i]:d.offs[i]+s.bytes()], s, i)
+		out, crc, err = mappedSection[T](d.mapped[d.offs[i]:d.offs[i]+s.bytes()], s, i)
 	case d.ra != nil:
-		return readSection(io.NewSectionReader(d.ra, int64(d.offs[i]), int64(s.bytes())), true, native, s, i, conv)
+		out, crc, err = readSection(io.NewSectionReader(d.ra, int64(d.offs[i]), int64(s.bytes())), true, native, s, i, conv)
+	default:
+		out, crc, err = readSection(d.stream, d.exact, native, s, i, conv)
 	}
-	return readSection(d.br, false, native, s, i, conv)
+	if err == nil && d.sums != nil {
+		d.sums[i] = crc
+	}
+	return out, err
 }
 
 // mappedSection checks section s (number tag) in b, its bytes in a
-// mapping, and returns its array, which is b's memory.
-func mappedSection[T any](b []byte, s section, tag int) ([]T, error) {
+// mapping, and returns its array, which is b's memory, and its checksum.
+func mappedSection[T any](b []byte, s section, tag int) ([]T, uint32, error) {
 	n := s.n * s.size
 	p := pad8(n)
 	crc := crc32.Update(0, castagnoli, b[:p])
 	le := binary.LittleEndian
 	switch {
 	case p > n && le.Uint64(b[p-8:p])>>(8*(8-(p-n))) != 0:
-		return nil, &FormatError{s.name + ": nonzero padding"}
+		return nil, 0, &FormatError{s.name + ": nonzero padding"}
 	case le.Uint32(b[p:]) != crc:
-		return nil, &FormatError{s.name + " checksum mismatch (file corrupt)"}
+		return nil, 0, &FormatError{s.name + " checksum mismatch (file corrupt)"}
 	case le.Uint32(b[p+4:]) != uint32(tag):
-		return nil, &FormatError{fmt.Sprintf("%s: section %d found where %d belongs", s.name, le.Uint32(b[p+4:]), tag)}
+		return nil, 0, &FormatError{fmt.Sprintf("%s: section %d found where %d belongs", s.name, le.Uint32(b[p+4:]), tag)}
 	}
 	if s.n == 0 {
-		return []T{}, nil
+		return []T{}, crc, nil
 	}
-	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), s.n), nil
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), s.n), crc, nil
 }
 
 // read reads section i.
 func (d *sectionFile) read(i int) error {
-	g, nat := d.g, d.native
+	g, nat, src := d.g, d.native, &d.sectionSource
 	var err error
 	switch k := d.secs[i].kind; k {
 	case secNodeID:
-		g.NodeID, err = get(d, i, nat, convI64)
+		g.NodeID, err = get(src, i, nat, convI64)
 	case secNodeLon:
-		g.NodeLon, err = get(d, i, nat, convI32)
+		g.NodeLon, err = get(src, i, nat, convI32)
 	case secNodeLat:
-		g.NodeLat, err = get(d, i, nat, convI32)
+		g.NodeLat, err = get(src, i, nat, convI32)
 	case secSegments:
 		ok := true
-		g.Segments, err = get(d, i, nat && nativeSegments, func(b []byte, out []Segment) {
+		g.Segments, err = get(src, i, nat && nativeSegments, func(b []byte, out []Segment) {
 			ok = convSegments(b, out) && ok
 		})
 		if err == nil && !ok {
 			err = &FormatError{"segments: nonzero padding in a record"}
 		}
 	case secShapeFirst:
-		g.ShapeFirst, err = get(d, i, nat, convU32)
+		g.ShapeFirst, err = get(src, i, nat, convU32)
 	case secShapeLon:
-		g.ShapeLon, err = get(d, i, nat, convI32)
+		g.ShapeLon, err = get(src, i, nat, convI32)
 	case secShapeLat:
-		g.ShapeLat, err = get(d, i, nat, convI32)
+		g.ShapeLat, err = get(src, i, nat, convI32)
 	case secStrOff:
-		d.strOff, err = get(d, i, nat, convU32)
+		d.strOff, err = get(src, i, nat, convU32)
 	case secStrBytes:
-		d.strBytes, err = get(d, i, nat, func(b, out []byte) { copy(out, b) })
+		d.strBytes, err = get(src, i, nat, func(b, out []byte) { copy(out, b) })
 	case secOutFirst, secInFirst:
 		a := g.adjOf(k)
-		a.First, err = get(d, i, nat, convU32)
+		a.First, err = get(src, i, nat, convU32)
 	case secOutSeg, secInSeg:
 		a := g.adjOf(k)
-		a.Seg, err = get(d, i, nat, convU32)
+		a.Seg, err = get(src, i, nat, convU32)
 	case secOutPacked, secInPacked:
 		a := g.adjOf(k)
-		a.packed, err = get(d, i, nat, convU64)
+		a.packed, err = get(src, i, nat, convU64)
 	case secOutHead, secInHead:
-		d.head[dirOf(k)], err = get(d, i, nat, convI32)
+		d.head[dirOf(k)], err = get(src, i, nat, convI32)
 	case secOutWeight, secInWeight:
-		d.weight[dirOf(k)], err = get(d, i, nat, convU32)
+		d.weight[dirOf(k)], err = get(src, i, nat, convU32)
 	case secSegArc:
-		d.segArc, err = get(d, i, nat, convI32)
+		d.segArc, err = get(src, i, nat, convI32)
 	case secComponent:
-		g.Component, err = get(d, i, nat, convI32)
+		g.Component, err = get(src, i, nat, convI32)
 	case secCompSize:
-		g.CompSize, err = get(d, i, nat, convI32)
+		g.CompSize, err = get(src, i, nat, convI32)
 	case secSnapFirst:
-		d.ix.first, err = get(d, i, nat, convU32)
+		d.ix.first, err = get(src, i, nat, convU32)
 	case secSnapSeg:
-		d.ix.seg, err = get(d, i, nat, convI32)
+		d.ix.seg, err = get(src, i, nat, convI32)
 	case secSnapPiece:
-		d.ix.piece, err = get(d, i, nat, convU32)
+		d.ix.piece, err = get(src, i, nat, convU32)
 	}
 	return err
 }
@@ -896,7 +926,9 @@ func dirOf(k int) int {
 
 // newSectionFile lays out the sections a version 3 or 4 header describes.
 func newSectionFile(h Header) *sectionFile {
-	d := &sectionFile{g: &Graph{Meta: h.Meta}, h: h, secs: sections(&h), native: nativeLE && !portable}
+	d := &sectionFile{g: &Graph{Meta: h.Meta}, h: h, native: nativeLE && !portable}
+	d.secs = sections(&h)
+	d.sums = make([]uint32, len(d.secs))
 	d.end = h.x.len
 	d.offs = make([]uint64, len(d.secs))
 	for i, s := range d.secs {
@@ -922,7 +954,7 @@ func (d *sectionFile) checkSize(size int64) error {
 // in order (size unknown: arrays grow as their data arrives).
 func decodeSections(h Header, br *bufio.Reader) (*Graph, error) {
 	d := newSectionFile(h)
-	d.br = br
+	d.br, d.stream = br, br
 	for i := range d.secs {
 		if err := d.read(i); err != nil {
 			return nil, err
@@ -956,19 +988,39 @@ func (d *sectionFile) finish(size int64) (*Graph, error) {
 	g.snap = &ix
 	br := d.br
 	if h.Flags&FlagCH != 0 {
-		var r io.Reader = br
-		avail := int64(-1)
-		if br == nil {
-			avail = size - int64(end)
-			r = io.NewSectionReader(d.ra, int64(end), avail)
+		// The checksums of the arc sections, checked above, tell whether
+		// the hierarchy was built for these arcs without hashing them.
+		var sums [2]uint32
+		for i, s := range d.secs {
+			switch s.kind {
+			case secOutFirst:
+				sums[0] = d.sums[i]
+			case secOutPacked:
+				sums[1] = d.sums[i]
+			}
 		}
-		cr := &countingReader{r: r}
-		ch, err := decodeCH(cr, g, avail)
+		var ch *CH
+		var err error
+		if d.mapped != nil {
+			ch, err = decodeCHMapped(d.mapped[end:], g, &sums)
+		} else {
+			var r io.Reader = br
+			avail := int64(-1)
+			if br == nil {
+				avail = size - int64(end)
+				r = io.NewSectionReader(d.ra, int64(end), avail)
+			}
+			cr := &countingReader{r: r}
+			ch, err = decodeCH(cr, g, avail, &sums)
+			if err == nil && avail >= 0 && cr.n != avail {
+				err = errTrailing
+			}
+		}
+		if errors.Is(err, errTrailing) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("contraction hierarchy section: %w", err)
-		}
-		if avail >= 0 && cr.n != avail {
-			return nil, &FormatError{"trailing bytes after the graph (a file appended to or two files joined)"}
 		}
 		g.CH = ch
 	}
@@ -982,6 +1034,9 @@ func (d *sectionFile) finish(size int64) (*Graph, error) {
 	}
 	return g, nil
 }
+
+// errTrailing reports bytes after the last section of a file.
+var errTrailing = &FormatError{"trailing bytes after the graph (a file appended to or two files joined)"}
 
 type countingReader struct {
 	r io.Reader

@@ -12,8 +12,8 @@ import (
 	"slices"
 )
 
-// encodeV2 writes g in format version 2 (tests: files written by an older
-// fastroad must still load).
+// encodeV2 writes g in format version 2 with a version 1 hierarchy
+// (tests: files written by an older fastroad must still load).
 func encodeV2(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	e := &encoder{w: bw, crc: crc32.NewIEEE()}
@@ -93,7 +93,7 @@ func encodeV2(w io.Writer, g *Graph) error {
 		return e.err
 	}
 	if g.CH != nil {
-		if err := g.CH.Encode(bw); err != nil {
+		if err := g.CH.encodeV1(bw, g); err != nil {
 			return err
 		}
 	}
@@ -368,7 +368,7 @@ func decodeV2(d *decoder, h Header, size int64) (*Graph, error) {
 	g.buildOut()
 	g.finish()
 	if h.Flags&FlagCH != 0 {
-		ch, err := decodeCH(d.r, g, -1)
+		ch, err := decodeCH(d.r, g, -1, nil)
 		if err != nil {
 			return nil, fmt.Errorf("contraction hierarchy section: %w", err)
 		}

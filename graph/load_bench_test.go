@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"os"
 	"testing"
 )
 
@@ -62,6 +63,42 @@ func BenchmarkSnapIndex(b *testing.B) {
 	for b.Loop() {
 		if ix := buildSnapIndex(g); len(ix.seg) == 0 {
 			b.Fatal("got an empty index")
+		}
+	}
+}
+
+// BenchmarkLoadCH loads the graph file named by FASTROAD_CH_GRAPH (a file
+// built with --ch) with DecodeFile, as every command does, and checks that
+// its hierarchy is usable; skipped when unset:
+//
+//	go run ./cmd/fastroad build testdata/delaware-latest.osm.pbf --ch -o /tmp/dech.graph
+//	FASTROAD_CH_GRAPH=/tmp/dech.graph go test -run '^$' -bench LoadCH -benchtime 200x ./graph/
+//
+// Each load maps the file anew and mappings are never unmapped, so keep
+// -benchtime to a few hundred loads.
+func BenchmarkLoadCH(b *testing.B) {
+	path := os.Getenv("FASTROAD_CH_GRAPH")
+	if path == "" {
+		b.Skip("FASTROAD_CH_GRAPH not set")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		g, err := DecodeFile(f)
+		f.Close()
+		if err != nil {
+			b.Fatalf("read %s: %v", path, err)
+		}
+		if g.CH == nil || !g.CH.Valid(g) {
+			b.Fatalf("%s: no valid hierarchy", path)
 		}
 	}
 }

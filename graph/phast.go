@@ -52,9 +52,9 @@ func (s *Search) RunCH(ctx context.Context, c *CH, dir Direction, seeds []Seed, 
 	// rank, the arcs coming to it from above). Inbound: the same on the
 	// reversed graph, whose upward arcs are Down and whose arcs coming
 	// down to a rank are its Up arcs.
-	upFirst, up, downFirst, down := c.Up.First, c.upPk, c.Down.First, c.downPk
+	upFirst, up, downFirst, down := c.Up.First, c.Up.packed, c.Down.First, c.Down.packed
 	if dir == Inbound {
-		upFirst, up, downFirst, down = c.Down.First, c.downPk, c.Up.First, c.upPk
+		upFirst, up, downFirst, down = c.Down.First, c.Down.packed, c.Up.First, c.Up.packed
 	}
 	h := s.heap[:0]
 	for _, sd := range seeds {

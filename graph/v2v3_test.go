@@ -17,7 +17,8 @@ import (
 // TestDelawareV2V3Same loads the Delaware graph (with a contraction
 // hierarchy) from a version 2 file, whose arrays and snapping index are
 // derived, from a version 3 file, which stores them (and the arrays
-// version 4 dropped), and from a version 4 file, and checks that all give
+// version 4 dropped), and from version 4 files with hierarchy sections of
+// versions 1 and 2, and checks that all give
 // the same snaps (any options, near and far points), the same searches
 // both ways, the same segment weights and the same hierarchy matrix.
 func TestDelawareV2V3Same(t *testing.T) {
@@ -52,6 +53,7 @@ func TestDelawareV2V3Same(t *testing.T) {
 		return h
 	}
 	g2, g3, g4 := load("v2.graph", graph.EncodeV2), load("v3.graph", graph.EncodeV3), load("v4.graph", graph.Encode)
+	g4old := load("v4chv1.graph", graph.EncodeV4CHV1) // version 4 with the hierarchy as written before it was mapped
 
 	lo, hi := g.Bounds()
 	r := rand.New(rand.NewPCG(12, 3))
@@ -100,16 +102,17 @@ func TestDelawareV2V3Same(t *testing.T) {
 			}
 		}
 	}
-	for i, h := range []*graph.Graph{g2, g3, g4} {
+	for i, h := range []*graph.Graph{g2, g3, g4, g4old} {
 		if h.CH == nil || !h.CH.Valid(h) {
-			t.Fatalf("version %d: hierarchy missing or stale after loading", i+2)
+			t.Fatalf("%s: hierarchy missing or stale after loading", []string{"version 2", "version 3", "version 4", "version 4, hierarchy version 1"}[i])
 		}
 	}
 	m2 := g2.CH.Matrix(g2, snaps[:60], snaps[60:120], 2)
 	m3 := g3.CH.Matrix(g3, snaps[:60], snaps[60:120], 2)
 	m4 := g4.CH.Matrix(g4, snaps[:60], snaps[60:120], 2)
-	if !reflect.DeepEqual(m2, m3) || !reflect.DeepEqual(m2, m4) {
-		t.Fatal("hierarchy matrices differ between the version 2, 3 and 4 loads")
+	m4old := g4old.CH.Matrix(g4old, snaps[:60], snaps[60:120], 2)
+	if !reflect.DeepEqual(m2, m3) || !reflect.DeepEqual(m2, m4) || !reflect.DeepEqual(m2, m4old) {
+		t.Fatal("hierarchy matrices differ between the version 2, 3 and 4 loads (hierarchy versions 1 and 2)")
 	}
 	if d := graph.DijkstraMatrix(g4, snaps[:60], snaps[60:120], 2); !reflect.DeepEqual(m4, d) {
 		t.Fatal("version 4 hierarchy matrix differs from Dijkstra's")
