@@ -109,6 +109,7 @@ func (m *Map) Draw(areas []Area, lines []Line, labels []Label, legend []LegendIt
 	}
 	s := m.scale()
 	c := newCanvas(m.Width, m.Height, s)
+	defer c.release() // after the return values are read: the image is the caller's
 	c.cache = m.Cache
 	draw.Draw(c.img, c.img.Rect, image.NewUniform(pageColour), image.Point{}, draw.Src)
 	draw.Draw(c.img, proj.Frame, image.NewUniform(landColour), image.Point{}, draw.Src)

@@ -29,6 +29,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"sync"
 
 	"golang.org/x/image/vector"
 )
@@ -94,10 +95,25 @@ type canvas struct {
 	cache *Cache        // rasterised line groups; nil: none
 }
 
+// canvases keeps the scratch of finished maps (the rasteriser's buffer,
+// the mask, paths): a map's rasteriser alone takes 4 bytes a pixel, made
+// and cleared anew for every map otherwise.
+var canvases sync.Pool
+
 func newCanvas(w, h int, s float64) *canvas {
-	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), s: s}
+	c, _ := canvases.Get().(*canvas)
+	if c == nil {
+		c = &canvas{}
+	}
+	c.img, c.s, c.cache = image.NewRGBA(image.Rect(0, 0, w, h)), s, nil
 	c.p.reset()
 	return c
+}
+
+// release returns c's scratch for the next map; c.img stays the caller's.
+func (c *canvas) release() {
+	c.img, c.cache = nil, nil
+	canvases.Put(c)
 }
 
 // fill paints the current path with col inside clip and resets the path.
