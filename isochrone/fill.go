@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/fastroad/fastroad/graph"
 )
@@ -147,8 +148,9 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 	if err != nil {
 		return nil, err
 	}
-	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
-	st := newStamper(s, grid, dist, f.Full(), maxMs)
+	dist := scratchDist(len(grid.T)) // metres from the road cell a time came from
+	defer distances.Put(dist)
+	st := newStamper(s, grid, *dist, f.Full(), maxMs)
 	var cells []roadCell
 	var pts []graph.Point
 	for si := range g.Segments {
@@ -163,10 +165,26 @@ func FillContext(ctx context.Context, g *graph.Graph, s *graph.Search, opt FillO
 		rs, cells, pts = f.segmentCells(g, int32(si), cells[:0], pts)
 		st.segment(&rs, cells)
 	}
-	if err := spread(ctx, grid, dist, opt); err != nil {
+	if err := spread(ctx, grid, *dist, opt); err != nil {
 		return nil, err
 	}
 	return grid, nil
+}
+
+// distances keeps spread's distance grids between fills. A reused grid is
+// not cleared: a cell's distance is read only where its time is finite,
+// and whatever makes a time finite (the stamper, spread itself) sets the
+// distance with it.
+var distances sync.Pool // *[]float32
+
+// scratchDist returns a distance grid of n cells from distances, or a new one.
+func scratchDist(n int) *[]float32 {
+	if d, ok := distances.Get().(*[]float32); ok && cap(*d) >= n {
+		*d = (*d)[:n]
+		return d
+	}
+	d := make([]float32, n)
+	return &d
 }
 
 // fillBox is opt.Box, or when that is zero the box of what s reached within

@@ -313,11 +313,12 @@ func (rc *RoadCells) fill(ctx context.Context, s *graph.Search, opt FillOptions,
 	if err != nil {
 		return nil, err
 	}
-	dist := make([]float32, len(grid.T)) // metres from the road cell a time came from
-	if err := rc.stamp(ctx, s, grid, dist, win, maxMs); err != nil {
+	dist := scratchDist(len(grid.T)) // metres from the road cell a time came from
+	defer distances.Put(dist)
+	if err := rc.stamp(ctx, s, grid, *dist, win, maxMs); err != nil {
 		return nil, err
 	}
-	if err := spread(ctx, grid, dist, opt); err != nil {
+	if err := spread(ctx, grid, *dist, opt); err != nil {
 		return nil, err
 	}
 	return grid, nil

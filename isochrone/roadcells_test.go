@@ -323,8 +323,9 @@ func TestSpreadNearExact(t *testing.T) {
 }
 
 // TestSpreadSpansExact checks that spreading over each row's span (the
-// columns within reach of a finite cell) gives the grid spreading over
-// whole rows gives, bit for bit: sparse seeds, seeds on every edge, a
+// columns within reach of a finite cell), and over a distance grid reused
+// without clearing, gives the grid spreading over whole rows gives, bit
+// for bit: sparse seeds, seeds on every edge, a
 // reach wider than the grid, a cell size that does not divide the reach,
 // and an empty grid.
 func TestSpreadSpansExact(t *testing.T) {
@@ -356,10 +357,20 @@ func TestSpreadSpansExact(t *testing.T) {
 			T[rng.IntN(c.h)*c.w+c.w-1] = 40
 		}
 		opt := FillOptions{CellMetres: c.cell, AccessMetres: c.reach, AccessKmh: 5}
-		grids := [2]*Grid{}
-		for s, spans := range []bool{false, true} {
+		// whole rows, spans, and spans over a reused distance grid: garbage
+		// (NaN, negative, huge) wherever the time is +Inf
+		grids := [3]*Grid{}
+		for s, spans := range []bool{false, true, true} {
 			g := &Grid{W: c.w, H: c.h, DLon: 1, DLat: 1, T: slices.Clone(T)}
 			dist := make([]float32, len(T))
+			if s == 2 {
+				junk := []float32{float32(math.NaN()), -5000, 1e30, 3, float32(math.Inf(1))}
+				for k := range dist {
+					if math.IsInf(float64(T[k]), 1) {
+						dist[k] = junk[k%len(junk)]
+					}
+				}
+			}
 			if err := spreadIn(context.Background(), g, dist, opt, spans); err != nil {
 				t.Fatal(err)
 			}
@@ -367,9 +378,9 @@ func TestSpreadSpansExact(t *testing.T) {
 		}
 		reached := 0
 		for k := range T {
-			a, b := grids[0].T[k], grids[1].T[k]
-			if math.Float32bits(a) != math.Float32bits(b) {
-				t.Fatalf("case %d: cell %d,%d: whole rows %v, spans %v", n, k%c.w, k/c.w, a, b)
+			a, b, r := grids[0].T[k], grids[1].T[k], grids[2].T[k]
+			if math.Float32bits(a) != math.Float32bits(b) || math.Float32bits(b) != math.Float32bits(r) {
+				t.Fatalf("case %d: cell %d,%d: whole rows %v, spans %v, spans over a reused distance grid %v", n, k%c.w, k/c.w, a, b, r)
 			}
 			if !math.IsInf(float64(a), 1) {
 				reached++
