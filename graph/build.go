@@ -53,8 +53,18 @@ type Builder struct {
 	// NodeID, so a reader that numbers its own nodes (AddNode, AddAt)
 	// never holds a map of every node.
 	nodeIdx map[int64]int32
-	strIdx  map[string]uint32
-	Stats   BuildStats
+	// A builder started from a graph (NewBuilderFrom) makes no map of the
+	// graph's keys unless asked for a key it cannot place: known maps the
+	// keys of the nodes added since and of the graph's nodes whose keys it
+	// handed out (Split at an end, Detach's keep), and a key below
+	// baseMinKey (the least of the graph's keys) is no node of the graph.
+	// A scenario edit asks only for such keys: each alternative saves a
+	// map of every node (a second or two and hundreds of megabytes on a
+	// province).
+	known      map[int64]int32
+	baseMinKey int64
+	strIdx     map[string]uint32
+	Stats      BuildStats
 
 	lastKey int64 // last key handed out by NewKey
 	// The inner shape points of segment s in ShapeLon/Lat: while every
@@ -98,12 +108,41 @@ func (b *Builder) keys() map[int64]int32 {
 	return b.nodeIdx
 }
 
+// lookup returns the node of key: through known when the builder keeps it
+// and can decide there, else through the key map (made on first use).
+func (b *Builder) lookup(key int64) (int32, bool) {
+	if b.nodeIdx == nil && b.known != nil {
+		if i, ok := b.known[key]; ok {
+			return i, true
+		}
+		if key < b.baseMinKey {
+			return 0, false // neither added since nor a node of the graph
+		}
+	}
+	i, ok := b.keys()[key]
+	return i, ok
+}
+
+// handOut returns the key of node v and remembers it, so that a later
+// lookup of the key needs no key map.
+func (b *Builder) handOut(v int32) int64 {
+	key := b.g.NodeID[v]
+	if b.nodeIdx == nil && b.known != nil {
+		b.known[key] = v
+	}
+	return key
+}
+
 // NewBuilderFrom returns a builder that starts with every node and segment of
 // g, with their current speeds, so that pieces can be added to it (scenario
 // topology edits). Keys of g's nodes are their NodeID.
 func NewBuilderFrom(g *Graph) *Builder {
 	b := NewBuilder()
 	b.g.NodeID = append([]int64(nil), g.NodeID...)
+	b.known, b.baseMinKey = map[int64]int32{}, math.MaxInt64
+	if len(g.NodeID) > 0 {
+		b.baseMinKey = slices.Min(g.NodeID)
+	}
 	b.g.NodeLon = append([]int32(nil), g.NodeLon...)
 	b.g.NodeLat = append([]int32(nil), g.NodeLat...)
 	b.g.Strings = append([]string(nil), g.Strings...)
@@ -121,13 +160,10 @@ func NewBuilderFrom(g *Graph) *Builder {
 }
 
 func (b *Builder) node(key int64, p Point) int32 {
-	keys := b.keys()
-	if i, ok := keys[key]; ok {
+	if i, ok := b.lookup(key); ok {
 		return i
 	}
-	i := b.AddNode(key, p)
-	keys[key] = i
-	return i
+	return b.AddNode(key, p)
 }
 
 // AddNode appends a node with key and position p and returns its index.
@@ -139,6 +175,8 @@ func (b *Builder) AddNode(key int64, p Point) int32 {
 	i := int32(len(b.g.NodeLon))
 	if b.nodeIdx != nil {
 		b.nodeIdx[key] = i
+	} else if b.known != nil {
+		b.known[key] = i
 	}
 	b.g.NodeID = append(b.g.NodeID, key)
 	b.g.NodeLon = append(b.g.NodeLon, toE7(p.Lon))
@@ -169,8 +207,7 @@ func (b *Builder) Grow(nodes, segments, shape int) {
 
 // NodeIndex returns the node of a key added so far.
 func (b *Builder) NodeIndex(key int64) (int32, bool) {
-	i, ok := b.keys()[key]
-	return i, ok
+	return b.lookup(key)
 }
 
 func (b *Builder) str(s string) uint32 {
@@ -266,7 +303,7 @@ func (b *Builder) add(from, to int32, p *Piece) {
 // Build finishes the graph: arcs in CSR form, reverse arcs, components.
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
-	b.nodeIdx, b.strIdx = nil, nil // not needed by Build: free them first
+	b.nodeIdx, b.known, b.strIdx = nil, nil, nil // not needed by Build: free them first
 	b.compactShapes()
 	g := b.g
 	b.g = nil
