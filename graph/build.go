@@ -317,11 +317,122 @@ func (b *Builder) Build() (*Graph, error) {
 	g.renumber()
 	// The snapping index reads only nodes, segments and shapes: made
 	// before the arcs, the largest builds hold one of the two at a time
-	// beside the rest (a graph file stores it; snapping needs it).
-	g.snap = buildSnapIndex(g)
+	// beside the rest (a graph file stores it; snapping needs it). A
+	// builder started from a graph derives it from that graph's index.
+	if b.base != nil {
+		g.snap = deriveSnapIndex(g, b.base, b.baseSegs, b.moved)
+	}
+	if g.snap == nil {
+		g.snap = buildSnapIndex(g)
+	}
 	g.buildOut()
 	g.finish()
 	return g, nil
+}
+
+// deriveSnapIndex returns the snapping index of g, built from a graph whose
+// index is base and whose first baseSegs segments g keeps, in order and
+// with their geometry, except the segments in moved: base's entries of the
+// kept segments, and those of the moved and added ones filed into base's
+// grid. It is the index a scan of g over base's grid makes (pieces in
+// segment order within each cell), made in one pass over base's entries
+// instead of a walk of every segment's geometry; snapping finds the same
+// nearest piece on any grid. It returns nil when a moved or added segment
+// leaves base's grid (buildSnapIndex then makes a grid that holds it).
+func deriveSnapIndex(g *Graph, base *snapIndex, baseSegs int32, moved map[int32]bool) *snapIndex {
+	if int(baseSegs) > len(g.Segments) {
+		return nil
+	}
+	ix := &snapIndex{minLon: base.minLon, minLat: base.minLat, cell: base.cell, w: base.w, h: base.h}
+	inGrid := func(lon, lat int32) bool {
+		x, y := (fromE7(lon)-ix.minLon)/ix.cell, (fromE7(lat)-ix.minLat)/ix.cell
+		return x >= 0 && y >= 0 && int(x) < ix.w && int(y) < ix.h
+	}
+	changed := make([]int32, 0, len(moved)+len(g.Segments)-int(baseSegs))
+	for s := range moved {
+		changed = append(changed, s)
+	}
+	slices.Sort(changed)
+	for s := baseSegs; s < int32(len(g.Segments)); s++ {
+		changed = append(changed, s)
+	}
+	gone := make([]uint64, (int(baseSegs)+63)/64) // moved segments: base's entries dropped
+	for _, s := range changed {
+		if s < baseSegs {
+			gone[s>>6] |= 1 << (s & 63)
+		}
+		seg := &g.Segments[s]
+		if !inGrid(g.NodeLon[seg.From], g.NodeLat[seg.From]) || !inGrid(g.NodeLon[seg.To], g.NodeLat[seg.To]) {
+			return nil
+		}
+		for i := g.ShapeFirst[s]; i < g.ShapeFirst[s+1]; i++ {
+			if !inGrid(g.ShapeLon[i], g.ShapeLat[i]) {
+				return nil
+			}
+		}
+	}
+	kept := func(e uint32) bool {
+		s := base.seg[e]
+		return s >= 0 && s < baseSegs && gone[s>>6]&(1<<(s&63)) == 0
+	}
+	// Count each cell's entries, kept and added, then turn the counts into
+	// the cells' starts.
+	cells := ix.w * ix.h
+	next := make([]uint32, cells+1)
+	for c := range cells {
+		if len(moved) == 0 {
+			next[c] = base.first[c+1] - base.first[c]
+			continue
+		}
+		for e := base.first[c]; e < base.first[c+1]; e++ {
+			if kept(e) {
+				next[c]++
+			}
+		}
+	}
+	for _, s := range changed {
+		ix.scan(g, int(s), int(s)+1, next, nil)
+	}
+	at := uint32(0)
+	for c := range cells {
+		n := next[c]
+		next[c] = at
+		at += n
+	}
+	ix.seg = make([]int32, at)
+	ix.piece = make([]uint32, at)
+	// The kept entries first, then the changed segments' pieces after
+	// them; next ends as each cell's end, which is the next cell's start.
+	for c := range cells {
+		k := next[c]
+		for e := base.first[c]; e < base.first[c+1]; e++ {
+			if len(moved) == 0 || kept(e) {
+				ix.seg[k], ix.piece[k] = base.seg[e], base.piece[e]
+				k++
+			}
+		}
+		next[c] = k
+	}
+	for _, s := range changed {
+		ix.scan(g, int(s), int(s)+1, nil, next)
+	}
+	copy(next[1:], next[:cells])
+	next[0] = 0
+	ix.first = next
+	// A moved segment's pieces went after kept ones of higher segments:
+	// put such cells back in segment order.
+	if len(moved) > 0 {
+		for c := range cells {
+			seg, piece := ix.seg[ix.first[c]:ix.first[c+1]], ix.piece[ix.first[c]:ix.first[c+1]]
+			for i := 1; i < len(seg); i++ {
+				for j := i; j > 0 && (seg[j] < seg[j-1] || seg[j] == seg[j-1] && piece[j] < piece[j-1]); j-- {
+					seg[j], seg[j-1] = seg[j-1], seg[j]
+					piece[j], piece[j-1] = piece[j-1], piece[j]
+				}
+			}
+		}
+	}
+	return ix
 }
 
 // buildOut makes the forward CSR from the segments and their speeds.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -102,5 +103,93 @@ func TestBuilderFromFindsAnyKey(t *testing.T) {
 	}
 	if _, ok := b.NodeIndex(-5); ok {
 		t.Fatal("NodeIndex(-5): found a key no node has")
+	}
+}
+
+// scanIndex is the index a sequential scan of every segment of g makes over
+// the grid of ix: the reference a derived index must equal.
+func scanIndex(g *Graph, grid *snapIndex) *snapIndex {
+	ref := &snapIndex{minLon: grid.minLon, minLat: grid.minLat, cell: grid.cell, w: grid.w, h: grid.h}
+	cells := ref.w * ref.h
+	counts := make([]uint32, cells)
+	ref.scan(g, 0, len(g.Segments), counts, nil)
+	ref.first = make([]uint32, cells+1)
+	for c := range cells {
+		ref.first[c+1] = ref.first[c] + counts[c]
+	}
+	ref.seg = make([]int32, ref.first[cells])
+	ref.piece = make([]uint32, len(ref.seg))
+	ref.scan(g, 0, len(g.Segments), nil, slices.Clone(ref.first[:cells]))
+	return ref
+}
+
+// The snapping index Build derives from the base graph's is the one a scan
+// of the edited graph over the base's grid makes, and snaps every point
+// where an index built afresh on the edited graph snaps it.
+func TestDerivedSnapIndex(t *testing.T) {
+	for _, seed := range []uint64{3, 8, 21} {
+		g := randomGraph(t, seed, 600)
+		b := NewBuilderFrom(g)
+		scenarioEdits(t, b, seed)
+		if len(b.moved) == 0 {
+			t.Fatalf("seed %d: no base segment moved", seed)
+		}
+		g2, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, base := g2.snap, g.index()
+		if got.cell != base.cell || got.w != base.w || got.minLon != base.minLon {
+			t.Fatalf("seed %d: the edited graph's index has a grid of its own: not derived", seed)
+		}
+		want := scanIndex(g2, got)
+		if !slices.Equal(got.first, want.first) || !slices.Equal(got.seg, want.seg) || !slices.Equal(got.piece, want.piece) {
+			t.Fatalf("seed %d: derived index of %d entries differs from the scan's %d", seed, len(got.seg), len(want.seg))
+		}
+		fresh := buildSnapIndex(g2)
+		r := rand.New(rand.NewPCG(seed, 3))
+		lo, hi := g2.Bounds()
+		dx, dy := hi.Lon-lo.Lon, hi.Lat-lo.Lat
+		for i := range 500 {
+			p := Point{lo.Lon + dx*(1.4*r.Float64()-0.2), lo.Lat + dy*(1.4*r.Float64()-0.2)}
+			for _, opt := range []SnapOptions{{}, {NoControlled: true, MaxDist: 300}, {Exclude: []Class{Trunk}, MaxDist: 5000}} {
+				a, errA := g2.snapWith(got, p, opt)
+				c, errC := g2.snapWith(fresh, p, opt)
+				if a != c || (errA == nil) != (errC == nil) {
+					t.Fatalf("seed %d point %d %v: derived index snaps to %+v (%v), a fresh one to %+v (%v)", seed, i, p, a, errA, c, errC)
+				}
+			}
+		}
+	}
+}
+
+// A graph rebuilt with no edit shares the base's entries; a road added
+// outside the base's grid makes Build index the graph afresh.
+func TestDerivedSnapIndexEdges(t *testing.T) {
+	g := randomGraph(t, 9, 300)
+	g2, err := NewBuilderFrom(g).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix := g.index(); !slices.Equal(g2.snap.seg, ix.seg) || !slices.Equal(g2.snap.first, ix.first) {
+		t.Fatal("a rebuild with no edit changed the snapping index")
+	}
+	b := NewBuilderFrom(g)
+	lo, _ := g.Bounds()
+	far := Point{lo.Lon - 0.05, lo.Lat}
+	if err := b.Add(Piece{WayID: -1, Class: Trunk, Added: true, FromKey: b.NewKey(), ToKey: b.NodeKey(0),
+		Coords: []Point{far, b.NodePoint(0)}, SpeedFwd: 80, SpeedBwd: 80}); err != nil {
+		t.Fatal(err)
+	}
+	g3, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g3.snap.minLon != far.Lon {
+		t.Fatalf("index grid starts at %v, want the new road's end %v", g3.snap.minLon, far.Lon)
+	}
+	want := buildSnapIndex(g3)
+	if !slices.Equal(g3.snap.seg, want.seg) || !slices.Equal(g3.snap.first, want.first) {
+		t.Fatal("the index of a graph beyond the base's grid is not the one built afresh")
 	}
 }
