@@ -123,3 +123,29 @@ func TestPlaceOrderSorts(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRoadCells builds Delaware's road cells over its box at 100 m
+// (the demo's grid): the construction of newRoadCells against the
+// reference (walk in segment order, grow, sort, copy), in one run.
+func BenchmarkRoadCells(b *testing.B) {
+	g := loadDelaware(b)
+	lo, hi := g.Bounds()
+	f, err := NewFrame([4]float64{lo.Lon, lo.Lat, hi.Lon, hi.Lat}, 100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("placed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := NewRoadCells(context.Background(), g, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			referenceRoadCells(g, f)
+		}
+	})
+}
