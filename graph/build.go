@@ -53,8 +53,18 @@ type Builder struct {
 	// NodeID, so a reader that numbers its own nodes (AddNode, AddAt)
 	// never holds a map of every node.
 	nodeIdx map[int64]int32
-	strIdx  map[string]uint32
-	Stats   BuildStats
+	// A builder started from a graph (NewBuilderFrom) makes no map of the
+	// graph's keys unless asked for a key it cannot place: known maps the
+	// keys of the nodes added since and of the graph's nodes whose keys it
+	// handed out (Split at an end, Detach's keep), and a key below
+	// baseMinKey (the least of the graph's keys) is no node of the graph.
+	// A scenario edit asks only for such keys: each alternative saves a
+	// map of every node (a second or two and hundreds of megabytes on a
+	// province).
+	known      map[int64]int32
+	baseMinKey int64
+	strIdx     map[string]uint32
+	Stats      BuildStats
 
 	lastKey int64 // last key handed out by NewKey
 	// The inner shape points of segment s in ShapeLon/Lat: while every
@@ -98,12 +108,41 @@ func (b *Builder) keys() map[int64]int32 {
 	return b.nodeIdx
 }
 
+// lookup returns the node of key: through known when the builder keeps it
+// and can decide there, else through the key map (made on first use).
+func (b *Builder) lookup(key int64) (int32, bool) {
+	if b.nodeIdx == nil && b.known != nil {
+		if i, ok := b.known[key]; ok {
+			return i, true
+		}
+		if key < b.baseMinKey {
+			return 0, false // neither added since nor a node of the graph
+		}
+	}
+	i, ok := b.keys()[key]
+	return i, ok
+}
+
+// handOut returns the key of node v and remembers it, so that a later
+// lookup of the key needs no key map.
+func (b *Builder) handOut(v int32) int64 {
+	key := b.g.NodeID[v]
+	if b.nodeIdx == nil && b.known != nil {
+		b.known[key] = v
+	}
+	return key
+}
+
 // NewBuilderFrom returns a builder that starts with every node and segment of
 // g, with their current speeds, so that pieces can be added to it (scenario
 // topology edits). Keys of g's nodes are their NodeID.
 func NewBuilderFrom(g *Graph) *Builder {
 	b := NewBuilder()
 	b.g.NodeID = append([]int64(nil), g.NodeID...)
+	b.known, b.baseMinKey = map[int64]int32{}, math.MaxInt64
+	if len(g.NodeID) > 0 {
+		b.baseMinKey = slices.Min(g.NodeID)
+	}
 	b.g.NodeLon = append([]int32(nil), g.NodeLon...)
 	b.g.NodeLat = append([]int32(nil), g.NodeLat...)
 	b.g.Strings = append([]string(nil), g.Strings...)
@@ -121,13 +160,10 @@ func NewBuilderFrom(g *Graph) *Builder {
 }
 
 func (b *Builder) node(key int64, p Point) int32 {
-	keys := b.keys()
-	if i, ok := keys[key]; ok {
+	if i, ok := b.lookup(key); ok {
 		return i
 	}
-	i := b.AddNode(key, p)
-	keys[key] = i
-	return i
+	return b.AddNode(key, p)
 }
 
 // AddNode appends a node with key and position p and returns its index.
@@ -139,6 +175,8 @@ func (b *Builder) AddNode(key int64, p Point) int32 {
 	i := int32(len(b.g.NodeLon))
 	if b.nodeIdx != nil {
 		b.nodeIdx[key] = i
+	} else if b.known != nil {
+		b.known[key] = i
 	}
 	b.g.NodeID = append(b.g.NodeID, key)
 	b.g.NodeLon = append(b.g.NodeLon, toE7(p.Lon))
@@ -169,8 +207,7 @@ func (b *Builder) Grow(nodes, segments, shape int) {
 
 // NodeIndex returns the node of a key added so far.
 func (b *Builder) NodeIndex(key int64) (int32, bool) {
-	i, ok := b.keys()[key]
-	return i, ok
+	return b.lookup(key)
 }
 
 func (b *Builder) str(s string) uint32 {
@@ -266,7 +303,7 @@ func (b *Builder) add(from, to int32, p *Piece) {
 // Build finishes the graph: arcs in CSR form, reverse arcs, components.
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
-	b.nodeIdx, b.strIdx = nil, nil // not needed by Build: free them first
+	b.nodeIdx, b.known, b.strIdx = nil, nil, nil // not needed by Build: free them first
 	b.compactShapes()
 	g := b.g
 	b.g = nil
@@ -280,11 +317,122 @@ func (b *Builder) Build() (*Graph, error) {
 	g.renumber()
 	// The snapping index reads only nodes, segments and shapes: made
 	// before the arcs, the largest builds hold one of the two at a time
-	// beside the rest (a graph file stores it; snapping needs it).
-	g.snap = buildSnapIndex(g)
+	// beside the rest (a graph file stores it; snapping needs it). A
+	// builder started from a graph derives it from that graph's index.
+	if b.base != nil {
+		g.snap = deriveSnapIndex(g, b.base, b.baseSegs, b.moved)
+	}
+	if g.snap == nil {
+		g.snap = buildSnapIndex(g)
+	}
 	g.buildOut()
 	g.finish()
 	return g, nil
+}
+
+// deriveSnapIndex returns the snapping index of g, built from a graph whose
+// index is base and whose first baseSegs segments g keeps, in order and
+// with their geometry, except the segments in moved: base's entries of the
+// kept segments, and those of the moved and added ones filed into base's
+// grid. It is the index a scan of g over base's grid makes (pieces in
+// segment order within each cell), made in one pass over base's entries
+// instead of a walk of every segment's geometry; snapping finds the same
+// nearest piece on any grid. It returns nil when a moved or added segment
+// leaves base's grid (buildSnapIndex then makes a grid that holds it).
+func deriveSnapIndex(g *Graph, base *snapIndex, baseSegs int32, moved map[int32]bool) *snapIndex {
+	if int(baseSegs) > len(g.Segments) {
+		return nil
+	}
+	ix := &snapIndex{minLon: base.minLon, minLat: base.minLat, cell: base.cell, w: base.w, h: base.h}
+	inGrid := func(lon, lat int32) bool {
+		x, y := (fromE7(lon)-ix.minLon)/ix.cell, (fromE7(lat)-ix.minLat)/ix.cell
+		return x >= 0 && y >= 0 && int(x) < ix.w && int(y) < ix.h
+	}
+	changed := make([]int32, 0, len(moved)+len(g.Segments)-int(baseSegs))
+	for s := range moved {
+		changed = append(changed, s)
+	}
+	slices.Sort(changed)
+	for s := baseSegs; s < int32(len(g.Segments)); s++ {
+		changed = append(changed, s)
+	}
+	gone := make([]uint64, (int(baseSegs)+63)/64) // moved segments: base's entries dropped
+	for _, s := range changed {
+		if s < baseSegs {
+			gone[s>>6] |= 1 << (s & 63)
+		}
+		seg := &g.Segments[s]
+		if !inGrid(g.NodeLon[seg.From], g.NodeLat[seg.From]) || !inGrid(g.NodeLon[seg.To], g.NodeLat[seg.To]) {
+			return nil
+		}
+		for i := g.ShapeFirst[s]; i < g.ShapeFirst[s+1]; i++ {
+			if !inGrid(g.ShapeLon[i], g.ShapeLat[i]) {
+				return nil
+			}
+		}
+	}
+	kept := func(e uint32) bool {
+		s := base.seg[e]
+		return s >= 0 && s < baseSegs && gone[s>>6]&(1<<(s&63)) == 0
+	}
+	// Count each cell's entries, kept and added, then turn the counts into
+	// the cells' starts.
+	cells := ix.w * ix.h
+	next := make([]uint32, cells+1)
+	for c := range cells {
+		if len(moved) == 0 {
+			next[c] = base.first[c+1] - base.first[c]
+			continue
+		}
+		for e := base.first[c]; e < base.first[c+1]; e++ {
+			if kept(e) {
+				next[c]++
+			}
+		}
+	}
+	for _, s := range changed {
+		ix.scan(g, int(s), int(s)+1, next, nil)
+	}
+	at := uint32(0)
+	for c := range cells {
+		n := next[c]
+		next[c] = at
+		at += n
+	}
+	ix.seg = make([]int32, at)
+	ix.piece = make([]uint32, at)
+	// The kept entries first, then the changed segments' pieces after
+	// them; next ends as each cell's end, which is the next cell's start.
+	for c := range cells {
+		k := next[c]
+		for e := base.first[c]; e < base.first[c+1]; e++ {
+			if len(moved) == 0 || kept(e) {
+				ix.seg[k], ix.piece[k] = base.seg[e], base.piece[e]
+				k++
+			}
+		}
+		next[c] = k
+	}
+	for _, s := range changed {
+		ix.scan(g, int(s), int(s)+1, nil, next)
+	}
+	copy(next[1:], next[:cells])
+	next[0] = 0
+	ix.first = next
+	// A moved segment's pieces went after kept ones of higher segments:
+	// put such cells back in segment order.
+	if len(moved) > 0 {
+		for c := range cells {
+			seg, piece := ix.seg[ix.first[c]:ix.first[c+1]], ix.piece[ix.first[c]:ix.first[c+1]]
+			for i := 1; i < len(seg); i++ {
+				for j := i; j > 0 && (seg[j] < seg[j-1] || seg[j] == seg[j-1] && piece[j] < piece[j-1]); j-- {
+					seg[j], seg[j-1] = seg[j-1], seg[j]
+					piece[j], piece[j-1] = piece[j-1], piece[j]
+				}
+			}
+		}
+	}
+	return ix
 }
 
 // buildOut makes the forward CSR from the segments and their speeds.

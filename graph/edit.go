@@ -19,7 +19,7 @@ func (b *Builder) NumSegments() int { return len(b.g.Segments) }
 func (b *Builder) Segment(s int32) *Segment { return &b.g.Segments[s] }
 
 // NodeKey returns the key (source node id) of node v.
-func (b *Builder) NodeKey(v int32) int64 { return b.g.NodeID[v] }
+func (b *Builder) NodeKey(v int32) int64 { return b.handOut(v) }
 
 // NodePoint returns the position of node v.
 func (b *Builder) NodePoint(v int32) Point { return b.g.Node(v) }
@@ -57,7 +57,7 @@ func (b *Builder) String(i uint32) string { return b.g.String(i) }
 func (b *Builder) NewKey() int64 {
 	b.lastKey--
 	for {
-		if _, used := b.keys()[b.lastKey]; !used {
+		if _, used := b.lookup(b.lastKey); !used {
 			return b.lastKey
 		}
 		b.lastKey--
@@ -153,10 +153,10 @@ func (b *Builder) Split(pos Position) (int64, int32) {
 	}
 	along += Distance(pts[pos.K], cut)
 	if along <= 0.01 {
-		return g.NodeID[seg.From], -1
+		return b.handOut(seg.From), -1
 	}
 	if seg.Length-along <= 0.01 {
-		return g.NodeID[seg.To], -1
+		return b.handOut(seg.To), -1
 	}
 	first := append(append([]Point(nil), pts[:pos.K+1]...), cut)
 	second := append([]Point{cut}, pts[pos.K+1:]...)
@@ -170,7 +170,7 @@ func (b *Builder) Split(pos Position) (int64, int32) {
 	if len(second) < 2 {
 		// The cut is the last point, though the length (a ramp's minimum)
 		// says there is road beyond it.
-		return g.NodeID[seg.To], -1
+		return b.handOut(seg.To), -1
 	}
 	key := b.NewKey()
 	mid := b.node(key, cut)
@@ -218,7 +218,7 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int6
 	clone := make(map[int32]int32)
 	keys := make(map[int64]int64)
 	for v := range inSet { // in node order: deterministic clone keys
-		if inSet[v] && outside[v] && (keep == nil || !keep(g.NodeID[v])) {
+		if inSet[v] && outside[v] && (keep == nil || !keep(b.handOut(int32(v)))) {
 			k := b.NewKey()
 			clone[int32(v)] = b.node(k, g.Node(int32(v)))
 			keys[g.NodeID[v]] = k
@@ -242,7 +242,7 @@ func (b *Builder) Detach(set map[int32]bool, keep func(key int64) bool) map[int6
 // lists the segments of every node at once (scenarios ask for many nodes
 // between two changes: one scan of the segments, not one per node).
 func (b *Builder) Incident(key int64) []int32 {
-	v, ok := b.keys()[key]
+	v, ok := b.lookup(key)
 	if !ok {
 		return nil
 	}
