@@ -304,27 +304,31 @@ func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, 
 		}
 		return int(lo[j]), int(hi[j])
 	}
-	// from lowers cell i of row (r, rd) with the time of a neighbour (tn,
-	// dn) one step (st metres, stT seconds) away.
-	from := func(r, rd []float32, i int, tn, dn, st, stT float32) {
-		if d := dn + st; d <= maxD {
-			if t := tn + stT; t < r[i] {
-				r[i], rd[i] = t, d
+	// relax is the time and distance of a cell (t, d) lowered by a
+	// neighbour (tn, dn) one step (st metres, stT seconds) away: strictly
+	// less time wins, so of equal times the earlier one stays.
+	relax := func(t, d, tn, dn, st, stT float32) (float32, float32) {
+		if dd := dn + st; dd <= maxD {
+			if tt := tn + stT; tt < t {
+				return tt, dd
 			}
 		}
+		return t, d
 	}
 	// fromRow lowers cells a..b-1 of row (r, rd) from the three cells of
-	// the neighbouring row (p, pd) beside each: straight across and
-	// diagonally.
+	// the neighbouring row (p, pd) beside each: straight across, then
+	// diagonally west and east. Each cell is read and written once, its
+	// time and distance kept in registers between the three.
 	fromRow := func(r, rd, p, pd []float32, a, b int) {
 		for i := a; i < b; i++ {
-			from(r, rd, i, p[i], pd[i], cell, cellT)
+			t, d := relax(r[i], rd[i], p[i], pd[i], cell, cellT)
 			if i > 0 {
-				from(r, rd, i, p[i-1], pd[i-1], diag, diagT)
+				t, d = relax(t, d, p[i-1], pd[i-1], diag, diagT)
 			}
 			if i+1 < w {
-				from(r, rd, i, p[i+1], pd[i+1], diag, diagT)
+				t, d = relax(t, d, p[i+1], pd[i+1], diag, diagT)
 			}
+			r[i], rd[i] = t, d
 		}
 	}
 	// forward: rows from the south, each from the row below, then eastwards
@@ -340,8 +344,12 @@ func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, 
 		if j > 0 {
 			fromRow(r, rd, T[(j-1)*w:j*w], dist[(j-1)*w:j*w], a, b)
 		}
-		for i := max(a, 1); i < b; i++ {
-			from(r, rd, i, r[i-1], rd[i-1], cell, cellT)
+		if i := max(a, 1); i < b {
+			t, d := r[i-1], rd[i-1] // the cell to the west, carried along
+			for ; i < b; i++ {
+				t, d = relax(r[i], rd[i], t, d, cell, cellT)
+				r[i], rd[i] = t, d
+			}
 		}
 	}
 	// backward: rows from the north, each from the row above, then westwards
@@ -357,8 +365,12 @@ func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, 
 		if j+1 < h {
 			fromRow(r, rd, T[(j+1)*w:(j+2)*w], dist[(j+1)*w:(j+2)*w], a, b)
 		}
-		for i := min(b, w-1) - 1; i >= a; i-- {
-			from(r, rd, i, r[i+1], rd[i+1], cell, cellT)
+		if i := min(b, w-1) - 1; i >= a {
+			t, d := r[i+1], rd[i+1] // the cell to the east, carried along
+			for ; i >= a; i-- {
+				t, d = relax(r[i], rd[i], t, d, cell, cellT)
+				r[i], rd[i] = t, d
+			}
 		}
 	}
 	return nil
