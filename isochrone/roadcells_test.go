@@ -392,6 +392,7 @@ func TestSpreadSpansExact(t *testing.T) {
 		{60, 40, 5, 100, 50000},
 		{300, 80, 40, 70, 930},
 		{50, 50, 0, 100, 2000},
+		{120, 90, 25, 100, 1500}, // every seed at the same time: ties everywhere
 	}
 	for n, c := range cases {
 		T := make([]float32, c.w*c.h)
@@ -400,6 +401,9 @@ func TestSpreadSpansExact(t *testing.T) {
 		}
 		for range c.seeds {
 			T[rng.IntN(len(T))] = float32(rng.Float64() * 3600)
+			if n == 6 {
+				T[rng.IntN(len(T))] = 600
+			}
 		}
 		if c.seeds > 1 { // the four edges
 			T[rng.IntN(c.w)] = 10
