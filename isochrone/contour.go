@@ -148,6 +148,9 @@ type contourer struct {
 	pts     [][2]float64
 	rings   []ring
 	parent  []int32
+	// j0, j1: the grid rows that may hold reached samples ([j0, j1),
+	// SetTimesRows); codes scans only the marching cells touching them.
+	j0, j1 int
 }
 
 func newContourer(g *Grid) *contourer {
@@ -179,9 +182,18 @@ func newContourer(g *Grid) *contourer {
 // setTimes copies times (the grid's shape) inside the +Inf padding, NaN as
 // +Inf.
 func (c *contourer) setTimes(times []float32) {
+	c.setRows(times, 0, c.g.H)
+}
+
+// setRows copies rows j0-1 to j1 of times (clamped to the grid) and
+// limits the next contours to rows [j0, j1): the rows beside the window
+// are copied too, so that every sample the window's marching cells read
+// is current.
+func (c *contourer) setRows(times []float32, j0, j1 int) {
 	g, pw := c.g, c.pw
+	c.j0, c.j1 = max(0, j0), min(g.H, j1)
 	inf := float32(math.Inf(1))
-	for j := 0; j < g.H; j++ {
+	for j := max(0, j0-1); j < min(g.H, j1+1); j++ {
 		row := times[j*g.W : (j+1)*g.W]
 		dst := c.vals[(j+1)*pw+1 : (j+1)*pw+1+g.W]
 		for i, t := range row {
@@ -215,6 +227,18 @@ func (c *Contourer) SetTimes(times []float32) {
 		panic(fmt.Sprintf("isochrone: %d times for a grid of %dx%d", len(times), g.W, g.H))
 	}
 	c.c.setTimes(times)
+}
+
+// SetTimesRows is SetTimes for times that reach nothing outside grid rows
+// [j0, j1) (+Inf, NaN or above every threshold contoured next): only those
+// rows and one on either side are copied, and the next contours scan only
+// them. The polygons are the same as after SetTimes. A class of a
+// difference map (one corridor's gains) takes a few rows of the grid.
+func (c *Contourer) SetTimesRows(times []float32, j0, j1 int) {
+	if g := c.c.g; len(times) != g.W*g.H {
+		panic(fmt.Sprintf("isochrone: %d times for a grid of %dx%d", len(times), g.W, g.H))
+	}
+	c.c.setRows(times, j0, j1)
 }
 
 // Contour is Contour(g, thresholdSeconds) on the times held.
@@ -291,12 +315,17 @@ func (c *contourer) contour(thr float64) []Polygon {
 func (c *contourer) codes() bool {
 	pw, cw := c.pw, c.cw
 	lo, hi := c.rowLo[:pw], c.rowHi[:pw]
-	clear(lo) // padding row
+	clear(lo) // the padded row below the first scanned: padding, or a row out of the window
 	c.cells = c.cells[:0]
 	c.saddles = 0
 	any := false
 	const all15 = 0x0f0f0f0f0f0f0f0f
-	for cj := 0; cj < c.g.H+1; cj++ {
+	if c.j0 >= c.j1 {
+		return false
+	}
+	// Marching row cj has padded sample rows cj and cj+1 (grid rows cj-1
+	// and cj) as corners: rows j0 to j1 touch the window's samples.
+	for cj := c.j0; cj <= c.j1; cj++ {
 		for i, v := range c.vals[(cj+1)*pw : (cj+2)*pw] {
 			b := uint8(0)
 			if v <= c.t32 {

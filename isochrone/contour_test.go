@@ -397,3 +397,37 @@ func TestContourerReused(t *testing.T) {
 		}
 	}
 }
+
+// TestContourerRows checks SetTimesRows against Contour of the same grid:
+// the times reach nothing outside a band of rows (everything there +Inf
+// or above the threshold), the workspace holds other grids' times before
+// (reached everywhere, so stale rows would show), and the band touches the
+// grid's edges in some shapes.
+func TestContourerRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for shape := range 20 {
+		w, h := 1+rng.IntN(14), 1+rng.IntN(14)
+		full := randomGrid(rng, w, h)
+		c := NewContourer(full)
+		for it := range 30 {
+			g := randomGrid(rng, w, h)
+			g.MinLon, g.MinLat = full.MinLon, full.MinLat
+			j0 := rng.IntN(h)
+			j1 := j0 + 1 + rng.IntN(h-j0)
+			for k := range g.T {
+				if j := k / w; j < j0 || j >= j1 {
+					g.T[k] = []float32{float32(math.Inf(1)), float32(math.NaN()), 1e6}[rng.IntN(3)]
+				}
+			}
+			if it%3 == 0 {
+				c.SetTimes(full.T) // reached everywhere: stale rows would show
+			}
+			c.SetTimesRows(g.T, j0, j1)
+			for _, thr := range []float64{0, 60, 90.5, 240} {
+				if got, want := c.Contour(thr), Contour(g, thr); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("shape %d grid %d rows [%d, %d) threshold %v: SetTimesRows gives %v, Contour %v", shape, it, j0, j1, thr, got, want)
+				}
+			}
+		}
+	}
+}

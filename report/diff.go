@@ -141,16 +141,16 @@ func Classify(diff *isochrone.Grid, steps []float64) DiffClasses {
 		if mask == nil {
 			mask = make([]float32, len(diff.T))
 		}
-		if !maskOf(mask, diff.T, lo, hi) {
+		j0, j1 := maskOf(mask, diff.T, diff.W, lo, hi)
+		if j0 >= j1 {
 			return nil
 		}
 		if cr == nil {
 			g := *diff
 			g.T = mask
 			cr = isochrone.NewContourer(&g)
-		} else {
-			cr.SetTimes(mask)
 		}
+		cr.SetTimesRows(mask, j0, j1)
 		return cr.Contour(0)
 	}
 	for _, m := range steps {
@@ -184,21 +184,28 @@ func DiffBands(diff *isochrone.Grid, steps []float64) (gains, losses []isochrone
 }
 
 // maskOf sets mask[k] to -1 where lo <= v[k] <= hi (never NaN), +Inf
-// elsewhere: contoured at 0, the cells where that holds. It reports
-// whether any cell does.
-func maskOf(mask, v []float32, lo, hi float32) bool {
+// elsewhere: contoured at 0, the cells where that holds. It returns the
+// rows [j0, j1) of a grid w cells wide that hold such cells (j0 >= j1 when
+// none does).
+func maskOf(mask, v []float32, w int, lo, hi float32) (j0, j1 int) {
 	inf := float32(math.Inf(1))
-	found := false
+	first, last := -1, -1
 	mask = mask[:len(v)]
 	for k, x := range v {
 		if lo <= x && x <= hi {
 			mask[k] = -1
-			found = true
+			if first < 0 {
+				first = k
+			}
+			last = k
 		} else {
 			mask[k] = inf
 		}
 	}
-	return found
+	if first < 0 {
+		return 0, 0
+	}
+	return first / w, last/w + 1
 }
 
 // rimSeconds: a reached cell within this of the limit, next to a cell not
