@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fastroad/fastroad/appraisal"
@@ -470,16 +471,20 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 	if base == nil {
 		netName = i18n.T(lang, "base")
 	}
+	// The network's maps are drawn two at a time: while the pool is full
+	// they share its cores, and the last network of a study draws on
+	// both instead of one. Each part writes files of its own names.
+	var parts []func() error
 	if r != nil && !opt.NoMaps {
 		if b, ok := changeBounds(extra); ok {
-			m := mo(i18n.T(lang, "map_title_change", o.Name), "")
-			m.Bounds = b
-			if err := out.timed(func() error {
-				img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
-				return out.addPNG(report.ChangeMapName(o.Name), img, fi, err)
-			}); err != nil {
-				return err
-			}
+			parts = append(parts, func() error {
+				m := mo(i18n.T(lang, "map_title_change", o.Name), "")
+				m.Bounds = b
+				return out.timed(func() error {
+					img, fi, err := report.IsochroneMap(o.Graph, nil, o.Places, m)
+					return out.addPNG(report.ChangeMapName(o.Name), img, fi, err)
+				})
+			})
 		}
 	}
 	towns := places.OfKind(o.Places, places.KindTown)
@@ -487,78 +492,107 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 		key   string
 		bands []isochrone.Band
 		grid  *isochrone.Grid
-		label string
-	}{{"hsr", o.HSRBands, o.HSRGrid, "the nearest HSR station"}, {"entrance", o.EntranceBands, o.EntranceGrid, "the nearest expressway entrance"}} {
+	}{{"hsr", o.HSRBands, o.HSRGrid}, {"entrance", o.EntranceBands, o.EntranceGrid}} {
 		if tgt.bands == nil {
 			continue
 		}
-		name := fmt.Sprintf("%s-to-%s", o.Name, tgt.key)
-		bands := tgt.bands
-		data, err := renderBytes(func(w io.Writer) error {
-			return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return BandProps(bands[i], towns) })
-		})
-		if err != nil {
-			return err
-		}
-		out.addBytes(name+".geojson", data)
-		if tgt.grid != nil {
-			data, err := renderBytes(func(w io.Writer) error { return isochrone.WriteGeoTIFF(w, tgt.grid) })
+		parts = append(parts, func() error {
+			name := fmt.Sprintf("%s-to-%s", o.Name, tgt.key)
+			bands := tgt.bands
+			data, err := renderBytes(func(w io.Writer) error {
+				return isochrone.WriteGeoJSON(w, bands, func(i int) map[string]any { return BandProps(bands[i], towns) })
+			})
 			if err != nil {
 				return err
 			}
-			out.addBytes(name+"-minutes.tif", data)
-			out.add(name+"-minutes.prj", isochrone.WritePRJ)
-		}
-		if !opt.NoMaps {
+			out.addBytes(name+".geojson", data)
+			if tgt.grid != nil {
+				data, err := renderBytes(func(w io.Writer) error { return isochrone.WriteGeoTIFF(w, tgt.grid) })
+				if err != nil {
+					return err
+				}
+				out.addBytes(name+"-minutes.tif", data)
+				out.add(name+"-minutes.prj", isochrone.WritePRJ)
+			}
+			if opt.NoMaps {
+				return nil
+			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			title := i18n.T(lang, "map_title_network", netName, i18n.T(lang, "map_title_to_"+tgt.key))
-			if err := out.timed(func() error {
+			return out.timed(func() error {
 				img, fi, err := report.IsochroneMap(o.Graph, bands, o.Places, mo(title, i18n.T(lang, "legend_minutes")))
 				return out.addPNG(name+".png", img, fi, err)
-			}); err != nil {
-				return err
+			})
+		})
+	}
+	if base != nil {
+		for _, tgt := range []struct {
+			key       string
+			base, alt *isochrone.Grid
+		}{{"hsr", base.HSRGrid, o.HSRGrid}, {"entrance", base.EntranceGrid, o.EntranceGrid}} {
+			if tgt.base == nil || tgt.alt == nil {
+				continue
 			}
+			parts = append(parts, func() error {
+				name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
+				// Classified once, for the GeoJSON and the map.
+				d, err := report.DiffWithin(tgt.base, tgt.alt, opt.LimitMinutes)
+				if err != nil {
+					return err
+				}
+				classes := report.Classify(d, DiffSteps)
+				data, err := renderBytes(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
+				if err != nil {
+					return err
+				}
+				out.addBytes(name+".geojson", data)
+				if opt.NoMaps {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
+				return out.timed(func() error {
+					beyond := report.BeyondLimit(tgt.base, tgt.alt, opt.LimitMinutes) > 0
+					img, fi, err := report.DiffMapOf(o.Graph, d, classes, beyond, o.Places, mo(title, i18n.T(lang, "legend_against_today")))
+					return out.addPNG(name+".png", img, fi, err)
+				})
+			})
 		}
 	}
-	if base == nil {
-		return nil
-	}
-	for _, tgt := range []struct {
-		key       string
-		base, alt *isochrone.Grid
-	}{{"hsr", base.HSRGrid, o.HSRGrid}, {"entrance", base.EntranceGrid, o.EntranceGrid}} {
-		if tgt.base == nil || tgt.alt == nil {
-			continue
+	return inParallel(ctx, 2, parts)
+}
+
+// inParallel runs parts, at most n at a time, and returns their errors
+// joined; once one fails, the parts not yet started are not.
+func inParallel(ctx context.Context, n int, parts []func() error) error {
+	errs := make([]error, len(parts))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for i, part := range parts {
+		sem <- struct{}{}
+		if failed.Load() || ctx.Err() != nil {
+			<-sem
+			break
 		}
-		name := fmt.Sprintf("diff-%s-%s", o.Name, tgt.key)
-		// Classified once, for the GeoJSON and the map.
-		d, err := report.DiffWithin(tgt.base, tgt.alt, opt.LimitMinutes)
-		if err != nil {
-			return err
-		}
-		classes := report.Classify(d, DiffSteps)
-		data, err := renderBytes(func(w io.Writer) error { return writeDiffClasses(w, classes, opt.LimitMinutes) })
-		if err != nil {
-			return err
-		}
-		out.addBytes(name+".geojson", data)
-		if !opt.NoMaps {
-			if err := ctx.Err(); err != nil {
-				return err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if errs[i] = part(); errs[i] != nil {
+				failed.Store(true)
 			}
-			title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
-			if err := out.timed(func() error {
-				beyond := report.BeyondLimit(tgt.base, tgt.alt, opt.LimitMinutes) > 0
-				img, fi, err := report.DiffMapOf(o.Graph, d, classes, beyond, o.Places, mo(title, i18n.T(lang, "legend_against_today")))
-				return out.addPNG(name+".png", img, fi, err)
-			}); err != nil {
-				return err
-			}
-		}
+		}()
 	}
-	return nil
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 func (o *outputs) addPNG(name string, img *image.RGBA, fi render.FontInfo, err error) error {
