@@ -220,16 +220,29 @@ const rimSeconds = 60
 // at 179.5 minutes beside the sea counts too: the figure says that areas may
 // lie beyond the limit, not how large they are.
 func BeyondLimit(base, alt *isochrone.Grid, limitMinutes float64) int {
+	return beyondLimit(limitMinutes, false, base, alt)
+}
+
+// AnyBeyondLimit reports whether BeyondLimit of the grids (any number of
+// them, nil ones skipped) is above 0, stopping at the first such cell.
+func AnyBeyondLimit(limitMinutes float64, grids ...*isochrone.Grid) bool {
+	return beyondLimit(limitMinutes, true, grids...) > 0
+}
+
+func beyondLimit(limitMinutes float64, first bool, grids ...*isochrone.Grid) int {
 	lim, err := limitSeconds(limitMinutes)
 	if err != nil || lim == math.MaxFloat32 {
 		return 0
 	}
 	n := 0
-	for _, g := range []*isochrone.Grid{base, alt} {
+	for _, g := range grids {
 		if g == nil || len(g.T) != g.W*g.H {
 			continue
 		}
 		for j := 0; j < g.H; j++ {
+			if first && n > 0 {
+				return n
+			}
 			for i := 0; i < g.W; i++ {
 				v := g.T[j*g.W+i]
 				switch {

@@ -192,6 +192,9 @@ func TestBeyondLimit(t *testing.T) {
 		if got := BeyondLimit(tt.g, o, lim); got != tt.want {
 			t.Errorf("%s: got %d want %d", tt.name, got, tt.want)
 		}
+		if got := AnyBeyondLimit(lim, nil, o, tt.g); got != (tt.want > 0) {
+			t.Errorf("%s: AnyBeyondLimit %v, want %v", tt.name, got, tt.want > 0)
+		}
 	}
 	if got := BeyondLimit(grid(3, 1, 100, 11000, 12000), other, 0); got != 0 {
 		t.Errorf("no limit: got %d want 0", got)

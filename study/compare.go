@@ -406,6 +406,23 @@ type outputs struct {
 	ctx      *mapContext      // drawn under every map; nil without maps
 	cache    *report.MapCache // the maps' road lines and their rasterised coverage
 	mapTime  time.Duration
+	beyonds  map[*isochrone.Grid]bool // report.AnyBeyondLimit of each grid, for the difference maps
+}
+
+// beyond is report.AnyBeyondLimit of g, worked out once per grid: the
+// base's grids are compared with every alternative's.
+func (o *outputs) beyond(g *isochrone.Grid, limitMinutes float64) bool {
+	o.mu.Lock()
+	b, ok := o.beyonds[g]
+	o.mu.Unlock()
+	if ok {
+		return b
+	}
+	b = report.AnyBeyondLimit(limitMinutes, g)
+	o.mu.Lock()
+	o.beyonds[g] = b
+	o.mu.Unlock()
+	return b
 }
 
 // timed runs a map's drawing and adds its time to the maps' total.
@@ -418,7 +435,9 @@ func (o *outputs) timed(f func() error) error {
 	return err
 }
 
-func newOutputs() *outputs { return &outputs{files: map[string]File{}} }
+func newOutputs() *outputs {
+	return &outputs{files: map[string]File{}, beyonds: map[*isochrone.Grid]bool{}}
+}
 
 func (o *outputs) add(name string, write func(io.Writer) error) {
 	o.mu.Lock()
@@ -556,7 +575,7 @@ func (s *Study) renderNetwork(ctx context.Context, out *outputs, o, base *report
 				}
 				title := i18n.T(lang, "map_title_diff_"+tgt.key, o.Name)
 				return out.timed(func() error {
-					beyond := report.BeyondLimit(tgt.base, tgt.alt, opt.LimitMinutes) > 0
+					beyond := out.beyond(tgt.base, opt.LimitMinutes) || out.beyond(tgt.alt, opt.LimitMinutes)
 					img, fi, err := report.DiffMapOf(o.Graph, d, classes, beyond, o.Places, mo(title, i18n.T(lang, "legend_against_today")))
 					return out.addPNG(name+".png", img, fi, err)
 				})
