@@ -50,6 +50,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // edgeEps keeps crossings off the cell corners, as a fraction of a cell.
@@ -161,6 +162,20 @@ func newContourer(g *Grid) *contourer {
 		panic(fmt.Sprintf("isochrone: grid cell size %v x %v degrees, want > 0", g.DLon, g.DLat))
 	}
 	pw, ph := g.W+2, g.H+2
+	if c, ok := contourers.Get().(*contourer); ok && c.pw == pw && len(c.vals) == pw*ph {
+		// A workspace of this shape: its padding is still +Inf and every
+		// other sample is copied now; codes, hring and the ring lists
+		// are only read where this contour writes them first.
+		c.g = g
+		c.setTimes(g.T)
+		return c
+	}
+	return allocContourer(g)
+}
+
+// allocContourer makes a new workspace for g and copies its times.
+func allocContourer(g *Grid) *contourer {
+	pw, ph := g.W+2, g.H+2
 	c := &contourer{
 		g:     g,
 		pw:    pw,
@@ -177,6 +192,18 @@ func newContourer(g *Grid) *contourer {
 	}
 	c.setTimes(g.T)
 	return c
+}
+
+// contourers keeps finished workspaces (about 10 bytes a cell) for the
+// next grid of their shape: the bands of every network of a study, and
+// the classes of every difference map, are all on one grid.
+var contourers sync.Pool // *contourer
+
+// release returns c to contourers; c must not be used afterwards (the
+// polygons it made are not part of it).
+func (c *contourer) release() {
+	c.g, c.pts = nil, nil
+	contourers.Put(c)
 }
 
 // setTimes copies times (the grid's shape) inside the +Inf padding, NaN as
@@ -246,6 +273,16 @@ func (c *Contourer) Contour(thresholdSeconds float64) []Polygon {
 	return c.c.contour(thresholdSeconds)
 }
 
+// Release hands the workspace on to the next Contourer, Contour or Bands
+// of a grid of this shape. The Contourer must not be used afterwards; the
+// polygons it returned stay valid.
+func (c *Contourer) Release() {
+	if c.c != nil {
+		c.c.release()
+		c.c = nil
+	}
+}
+
 // Contour returns the polygons covering every point where the travel time,
 // interpolated linearly between cell centres, is at most thresholdSeconds.
 // Cells outside the grid and +Inf or NaN cells count as not reached. Each
@@ -254,7 +291,9 @@ func (c *Contourer) Contour(thresholdSeconds float64) []Polygon {
 // nothing is reached. Contour panics if g is malformed (len(T) != W*H,
 // non-positive sizes).
 func Contour(g *Grid, thresholdSeconds float64) []Polygon {
-	return newContourer(g).contour(thresholdSeconds)
+	c := newContourer(g)
+	defer c.release()
+	return c.contour(thresholdSeconds)
 }
 
 // Bands contours g once per entry of minutes (travel time in minutes) and
@@ -269,6 +308,7 @@ func Bands(g *Grid, minutes []float64) []Band {
 // is cancelled (one band costs O(cells), well under a second at MaxCells).
 func BandsContext(ctx context.Context, g *Grid, minutes []float64) ([]Band, error) {
 	c := newContourer(g)
+	defer c.release()
 	out := make([]Band, len(minutes))
 	for i, m := range minutes {
 		if err := ctx.Err(); err != nil {

@@ -431,3 +431,34 @@ func TestContourerRows(t *testing.T) {
 		}
 	}
 }
+
+// TestContourPooledWorkspace checks contours from reused workspaces (the
+// pool, warmed by grids of the same shape before) against a new workspace
+// for every grid, for Contour, Bands and a released Contourer.
+func TestContourPooledWorkspace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for shape := range 6 {
+		w, h := 2+rng.IntN(20), 2+rng.IntN(20)
+		for it := range 25 {
+			g := randomGrid(rng, w, h)
+			for _, thr := range []float64{0, 60, 90.5, 240} {
+				want := fmt.Sprint(allocContourer(g).contour(thr))
+				if got := fmt.Sprint(Contour(g, thr)); got != want {
+					t.Fatalf("shape %d grid %d threshold %v: pooled Contour %v, new workspace %v", shape, it, thr, got, want)
+				}
+			}
+			bands := Bands(g, []float64{1, 2, 4})
+			for i, m := range []float64{1, 2, 4} {
+				if got, want := fmt.Sprint(bands[i].Polygons), fmt.Sprint(allocContourer(g).contour(m*60)); got != want {
+					t.Fatalf("shape %d grid %d band %v: pooled Bands %v, new workspace %v", shape, it, m, got, want)
+				}
+			}
+			c := NewContourer(g)
+			got := fmt.Sprint(c.Contour(90.5))
+			c.Release()
+			if want := fmt.Sprint(allocContourer(g).contour(90.5)); got != want {
+				t.Fatalf("shape %d grid %d: Contourer %v, new workspace %v", shape, it, got, want)
+			}
+		}
+	}
+}

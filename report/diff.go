@@ -137,6 +137,11 @@ func Classify(diff *isochrone.Grid, steps []float64) DiffClasses {
 	// One mask and one contour workspace for every class.
 	var mask []float32
 	var cr *isochrone.Contourer
+	defer func() {
+		if cr != nil {
+			cr.Release()
+		}
+	}()
 	contour := func(lo, hi float32) []isochrone.Polygon {
 		if mask == nil {
 			mask = make([]float32, len(diff.T))
