@@ -27,6 +27,40 @@ type Cache struct {
 	bytes   int // held by entries
 	max     int
 	tick    uint64
+
+	// texts: the coverage of titles, labels and legend texts, which repeat
+	// from map to map; at most maxTextBytes, then no more are kept.
+	texts     map[textKey]textMasks
+	textBytes int
+}
+
+// maxTextBytes bounds the texts a Cache keeps: a study's labels and
+// legends take a few hundred KB.
+const maxTextBytes = 8 << 20
+
+// text returns the coverage of a text drawn before.
+func (ca *Cache) text(k textKey) (textMasks, bool) {
+	ca.mu.Lock()
+	defer ca.mu.Unlock()
+	m, ok := ca.texts[k]
+	return m, ok
+}
+
+// putText keeps a text's coverage while the texts' budget allows.
+func (ca *Cache) putText(k textKey, m textMasks) {
+	n := len(m.mask) + len(m.halo) + len(k.s) + 64
+	ca.mu.Lock()
+	defer ca.mu.Unlock()
+	if ca.textBytes+n > maxTextBytes {
+		return
+	}
+	if ca.texts == nil {
+		ca.texts = map[textKey]textMasks{}
+	}
+	if _, ok := ca.texts[k]; !ok {
+		ca.texts[k] = m
+		ca.textBytes += n
+	}
 }
 
 // DefaultCacheBytes is the memory a Cache keeps coverages in unless told

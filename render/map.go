@@ -127,6 +127,7 @@ func (m *Map) Draw(areas []Area, lines []Line, labels []Label, legend []LegendIt
 	}
 
 	t := newTexter(f)
+	t.cache = m.Cache
 	d := m.decorations(proj, t, legend)
 	if _, err := c.drawLabels(proj, t, labels, d.boxes()); err != nil {
 		return nil, FontInfo{}, err

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 	"unicode"
 
 	"golang.org/x/image/font"
@@ -20,6 +21,7 @@ type texter struct {
 	faces map[float64][]font.Face
 	mask  image.Alpha // text coverage
 	halo  image.Alpha // dilated coverage
+	cache *Cache      // the coverage of texts drawn before (labels and legends repeat on a study's maps); nil: none
 }
 
 func newTexter(f *Font) *texter {
@@ -127,11 +129,25 @@ func (t *texter) drawText(dst *image.RGBA, s string, size, x, baseline float64, 
 		return
 	}
 	w, h := r.Dx(), r.Dy()
-	t.mask = resetAlpha(t.mask, w, h)
 	dot := fixed.Point26_6{
 		X: fixed.Int26_6(math.Round((x - float64(r.Min.X)) * 64)),
 		Y: fixed.Int26_6(math.Round((baseline - float64(r.Min.Y)) * 64)),
 	}
+	halo := haloR > 0 && haloCol != nil
+	// The coverage depends on the font, text, size, halo and the position
+	// within the first pixel only: a text drawn before at the same
+	// sub-pixel place is blended from the cache.
+	k := textKey{font: t.font, s: s, size: math.Round(size*4) / 4, haloR: haloR, halo: halo, dot: dot, w: w, h: h}
+	if t.cache != nil {
+		if m, ok := t.cache.text(k); ok {
+			if halo {
+				draw.DrawMask(dst, r, image.NewUniform(haloCol), image.Point{}, &image.Alpha{Pix: m.halo, Stride: w, Rect: image.Rect(0, 0, w, h)}, image.Point{}, draw.Over)
+			}
+			draw.DrawMask(dst, r, image.NewUniform(col), image.Point{}, &image.Alpha{Pix: m.mask, Stride: w, Rect: image.Rect(0, 0, w, h)}, image.Point{}, draw.Over)
+			return
+		}
+	}
+	t.mask = resetAlpha(t.mask, w, h)
 	prev, prevFace := rune(-1), -1
 	for _, c := range s {
 		fi := pick(faces, c)
@@ -146,13 +162,33 @@ func (t *texter) drawText(dst *image.RGBA, s string, size, x, baseline float64, 
 		dot.X += adv
 		prev, prevFace = c, fi
 	}
-	if haloR > 0 && haloCol != nil {
+	if halo {
 		t.halo = resetAlpha(t.halo, w, h)
 		dilate(&t.halo, &t.mask, haloR)
 		draw.DrawMask(dst, r, image.NewUniform(haloCol), image.Point{}, &t.halo, image.Point{}, draw.Over)
 	}
 	draw.DrawMask(dst, r, image.NewUniform(col), image.Point{}, &t.mask, image.Point{}, draw.Over)
+	if t.cache != nil {
+		m := textMasks{mask: slices.Clone(t.mask.Pix)}
+		if halo {
+			m.halo = slices.Clone(t.halo.Pix)
+		}
+		t.cache.putText(k, m)
+	}
 }
+
+// textKey is what a text's coverage depends on.
+type textKey struct {
+	font        *Font
+	s           string
+	size, haloR float64
+	halo        bool
+	dot         fixed.Point26_6 // the pen's start within the box, 1/64 px
+	w, h        int
+}
+
+// textMasks is a text's coverage and its halo's (nil without one), w×h.
+type textMasks struct{ mask, halo []uint8 }
 
 func resetAlpha(a image.Alpha, w, h int) image.Alpha {
 	n := w * h
