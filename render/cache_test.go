@@ -110,3 +110,30 @@ func BenchmarkDrawLinesCached(b *testing.B) {
 		}
 	}
 }
+
+// TestRecycledImageSamePixels draws a map on an image handed back by
+// Recycle (another map's) and checks it against the same map drawn on a
+// new image: Draw must paint every pixel.
+func TestRecycledImageSamePixels(t *testing.T) {
+	m, areas, lines, labels, legend := exampleMap(GoFont())
+	want, _, err := m.Draw(nil, lines[:1], nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPix := bytes.Clone(want.Pix)
+	for range 3 {
+		busy, _, err := m.Draw(areas, lines, labels, legend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Recycle(busy)
+		got, _, err := m.Draw(nil, lines[:1], nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Pix, wantPix) {
+			t.Fatalf("map on a recycled image differs from the map on a new one (%d pixels)", diffPixels(got, wantPix))
+		}
+		Recycle(got)
+	}
+}

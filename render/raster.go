@@ -105,9 +105,31 @@ func newCanvas(w, h int, s float64) *canvas {
 	if c == nil {
 		c = &canvas{}
 	}
-	c.img, c.s, c.cache = image.NewRGBA(image.Rect(0, 0, w, h)), s, nil
+	c.img, c.s, c.cache = newRGBA(w, h), s, nil
 	c.p.reset()
 	return c
+}
+
+// images keeps the maps handed back with Recycle.
+var images sync.Pool // *image.RGBA
+
+// newRGBA returns a w×h image: a recycled one of that size (its pixels
+// are not cleared: Draw paints every one) or a new one.
+func newRGBA(w, h int) *image.RGBA {
+	if m, ok := images.Get().(*image.RGBA); ok && m.Rect == image.Rect(0, 0, w, h) {
+		return m
+	}
+	return image.NewRGBA(image.Rect(0, 0, w, h))
+}
+
+// Recycle hands a map drawn by Map.Draw back once its caller is done with
+// it (encoded and dropped), so that the next map of its size reuses the
+// memory instead of new pages: a 1600×1200 map is 7.7 MB. m must not be
+// used afterwards.
+func Recycle(m *image.RGBA) {
+	if m != nil {
+		images.Put(m)
+	}
 }
 
 // release returns c's scratch for the next map; c.img stays the caller's.

@@ -619,7 +619,9 @@ func (o *outputs) addPNG(name string, img *image.RGBA, fi render.FontInfo, err e
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	var buf bytes.Buffer
-	if err := render.EncodePNG(&buf, img); err != nil {
+	err = render.EncodePNG(&buf, img)
+	render.Recycle(img) // encoded: the next map may draw on it
+	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	o.mu.Lock()
