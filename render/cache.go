@@ -12,7 +12,9 @@ import (
 // Cache keeps the rasterised coverage of line groups between maps, so that
 // a series of maps of one frame over one road network (every map of a
 // study: isochrones and differences for each network) rasterises each
-// group of roads once and then only blends it. Set Map.Cache to use it.
+// group of roads once and then only blends it; areas marked Shared (water,
+// control lines) and texts (titles, labels, legends) are kept the same
+// way. Set Map.Cache to use it.
 //
 // A cached coverage is keyed by everything it depends on: the image size,
 // the map frame, the stroke width in pixels and a 128-bit hash of the
