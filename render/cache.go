@@ -91,69 +91,79 @@ type maskEntry struct {
 	used  uint64
 }
 
+// keyHash hashes a coverage's points into a key's two 64-bit halves,
+// through a small buffer.
+type keyHash struct {
+	hs  [2]maphash.Hash
+	buf [512]byte
+	n   int
+}
+
+func (ca *Cache) newKeyHash() *keyHash {
+	k := &keyHash{}
+	for i := range k.hs {
+		k.hs[i].SetSeed(ca.seeds[i])
+	}
+	return k
+}
+
+func (k *keyHash) flush() {
+	for i := range k.hs {
+		k.hs[i].Write(k.buf[:k.n])
+	}
+	k.n = 0
+}
+
+func (k *keyHash) u64(v uint64) {
+	if k.n+8 > len(k.buf) {
+		k.flush()
+	}
+	binary.LittleEndian.PutUint64(k.buf[k.n:], v)
+	k.n += 8
+}
+
+func (k *keyHash) u32(v uint32) {
+	if k.n+4 > len(k.buf) {
+		k.flush()
+	}
+	binary.LittleEndian.PutUint32(k.buf[k.n:], v)
+	k.n += 4
+}
+
+// key returns the key of the coverage hashed, at width px (-1 for fills)
+// in frame on an image of size w×h.
+func (k *keyHash) key(w, h int, frame image.Rectangle, width float64) maskKey {
+	k.flush()
+	return maskKey{w: w, h: h, frame: frame, width: width, h0: k.hs[0].Sum64(), h1: k.hs[1].Sum64()}
+}
+
 // hashGroup is the key of the coverage of lines (indices into offs) of the
 // projected points xy stroked at width px on an image of size w×h.
 func (ca *Cache) hashGroup(w, h int, frame image.Rectangle, width float64, xy []float64, offs []int, lines []int) maskKey {
-	var hs [2]maphash.Hash
-	for i := range hs {
-		hs[i].SetSeed(ca.seeds[i])
-	}
-	var buf [512]byte
-	b := buf[:0]
-	flush := func() {
-		for i := range hs {
-			hs[i].Write(b)
-		}
-		b = b[:0]
-	}
+	k := ca.newKeyHash()
 	for _, i := range lines {
 		pts := xy[offs[i]:offs[i+1]]
-		b = binary.LittleEndian.AppendUint64(b, uint64(len(pts)))
+		k.u64(uint64(len(pts)))
 		for _, v := range pts {
-			if len(b)+8 > len(buf) {
-				flush()
-			}
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-		}
-		if len(b)+8 > len(buf) {
-			flush()
+			k.u64(math.Float64bits(v))
 		}
 	}
-	flush()
-	return maskKey{w: w, h: h, frame: frame, width: width, h0: hs[0].Sum64(), h1: hs[1].Sum64()}
+	return k.key(w, h, frame, width)
 }
 
 // hashPath is the key of the fill coverage of path p inside clip on an
 // image of size w×h (width -1 tells fills from strokes).
 func (ca *Cache) hashPath(w, h int, clip image.Rectangle, p *path) maskKey {
-	var hs [2]maphash.Hash
-	for i := range hs {
-		hs[i].SetSeed(ca.seeds[i])
-	}
-	var buf [512]byte
-	b := buf[:0]
-	flush := func() {
-		for i := range hs {
-			hs[i].Write(b)
-		}
-		b = b[:0]
-	}
+	k := ca.newKeyHash()
 	start := 0
 	for _, end := range p.ends {
-		b = binary.LittleEndian.AppendUint64(b, uint64(end-start))
+		k.u64(uint64(end - start))
 		for _, v := range p.pts[2*start : 2*end] {
-			if len(b)+8 > len(buf) {
-				flush()
-			}
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-		}
-		if len(b)+8 > len(buf) {
-			flush()
+			k.u32(math.Float32bits(v))
 		}
 		start = end
 	}
-	flush()
-	return maskKey{w: w, h: h, frame: clip, width: -1, h0: hs[0].Sum64(), h1: hs[1].Sum64()}
+	return k.key(w, h, clip, -1)
 }
 
 // get returns the coverage of k, computing it with build when it is not
