@@ -18,10 +18,12 @@
 //   - one table per layer: fid INTEGER PRIMARY KEY AUTOINCREMENT, geom, then
 //     the attribute columns in the order given;
 //   - per layer a spatial index rtree_<layer>_geom (the gpkg_rtree_index
-//     extension, declared in gpkg_extensions), filled as features are
-//     inserted, with the spec's triggers that keep it right when QGIS or GDAL
-//     edit the layer (the triggers call ST_* functions those readers provide,
-//     so they are created by Close, after the writer's own inserts).
+//     extension, declared in gpkg_extensions), bulk-loaded by Close from the
+//     features' envelopes (sort-tile-recursive packing written straight into
+//     the R*Tree module's shadow tables, as GDAL does; rtree.go), with the
+//     spec's triggers that keep it right when QGIS or GDAL edit the layer
+//     (the triggers call ST_* functions those readers provide, so they are
+//     created by Close, after the writer's own inserts).
 //
 // Geometries are stored as GeoPackage binary: the "GP" header (version 0,
 // little-endian, an XY envelope) then ISO WKB, little-endian.

@@ -57,7 +57,7 @@ type Layer struct {
 	w     *Writer
 	spec  LayerSpec
 	stmt  *sql.Stmt // insert a feature
-	index *sql.Stmt // insert its envelope into the rtree
+	boxes []rtEntry // each feature's envelope, for the rtree built at Close (bulkRTree)
 	env   Envelope
 	count int
 }
@@ -223,9 +223,6 @@ func (w *Writer) AddLayer(spec LayerSpec) (*Layer, error) {
 	if l.stmt, err = w.tx.Prepare(`INSERT INTO "` + spec.Name + `" (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`); err != nil {
 		return nil, fmt.Errorf("add layer %q: %w", spec.Name, err)
 	}
-	if l.index, err = w.tx.Prepare(`INSERT INTO ` + rtree + ` VALUES (?, ?, ?, ?, ?)`); err != nil {
-		return nil, fmt.Errorf("add layer %q: %w", spec.Name, err)
-	}
 	w.layers = append(w.layers, l)
 	return l, nil
 }
@@ -266,9 +263,7 @@ func (l *Layer) Insert(g Geometry, attrs ...any) error {
 	if err != nil {
 		return fmt.Errorf("layer %q feature %d: %w", l.spec.Name, n, err)
 	}
-	if _, err := l.index.Exec(fid, env.MinX, env.MaxX, env.MinY, env.MaxY); err != nil {
-		return fmt.Errorf("layer %q feature %d: spatial index: %w", l.spec.Name, n, err)
-	}
+	l.boxes = append(l.boxes, rtEntry{id: fid, box: rtreeBox(env)})
 	l.env.union(env)
 	l.count++
 	return nil
@@ -361,7 +356,10 @@ func (w *Writer) finish() error {
 	stamp := mod.UTC().Format("2006-01-02T15:04:05.000Z")
 	for _, l := range w.layers {
 		l.stmt.Close()
-		l.index.Close()
+		if err := w.bulkRTree(l); err != nil {
+			return fmt.Errorf("layer %q: spatial index: %w", l.spec.Name, err)
+		}
+		l.boxes = nil
 		if err := w.rtreeTriggers(l.spec.Name); err != nil {
 			return fmt.Errorf("layer %q: spatial index: %w", l.spec.Name, err)
 		}
