@@ -69,7 +69,9 @@ func strPack(es []rtEntry, m int) []rtNode {
 	per := slabs * m // cells a slab
 	centre := func(e rtEntry, d int) float64 { return float64(e.box[2*d]) + float64(e.box[2*d+1]) }
 	by := func(d int) func(a, b rtEntry) int {
-		return func(a, b rtEntry) int { return cmp.Or(cmp.Compare(centre(a, d), centre(b, d)), cmp.Compare(a.id, b.id)) }
+		return func(a, b rtEntry) int {
+			return cmp.Or(cmp.Compare(centre(a, d), centre(b, d)), cmp.Compare(a.id, b.id))
+		}
 	}
 	slices.SortFunc(es, by(0))
 	out := make([]rtNode, 0, nodes)

@@ -133,7 +133,7 @@ func TestBulkRTree(t *testing.T) {
 		if _, err := db.Exec(`INSERT INTO "`+rt+`" VALUES (?, -75, -74.9, 39, 39.1)`, n+1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec(`DELETE FROM "`+rt+`" WHERE id = 1`); err != nil {
+		if _, err := db.Exec(`DELETE FROM "` + rt + `" WHERE id = 1`); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.QueryRow(`SELECT rtreecheck(?)`, rt).Scan(&check); err != nil || check != "ok" {
