@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fastroad/fastroad/graph"
 	"github.com/fastroad/fastroad/i18n"
@@ -209,42 +210,57 @@ func (s *Study) People(grid *isochrone.Grid) (*report.People, error) {
 	if surf.Total() == 0 {
 		return nil, nil
 	}
-	p := &report.People{}
-	p.Pop, p.Outside = surf.ResampleOutside(grid.MinLon, grid.MinLat, grid.DLon, grid.DLat, grid.W, grid.H)
-	for _, v := range p.Pop {
-		p.Total += float64(v)
-	}
-	for k, est := range surf.Estimate {
-		if est && surf.Pop[k] > 0 {
-			p.Estimate = true
-			break
+	p := &report.People{LeftOut: s.leftOut}
+	// The residents, their class and their county are independent: made
+	// on both cores.
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		p.Pop, p.Outside = surf.ResampleOutside(grid.MinLon, grid.MinLat, grid.DLon, grid.DLat, grid.W, grid.H)
+		for _, v := range p.Pop {
+			p.Total += float64(v)
 		}
-	}
-	p.LeftOut = s.leftOut
-	class := population.Classify(surf, s.Settlements)
-	p.Urban = make([]uint8, len(p.Pop))
-	for j := 0; j < grid.H; j++ {
-		lat := grid.MinLat + float64(j)*grid.DLat
-		for i := 0; i < grid.W; i++ {
-			lon := grid.MinLon + float64(i)*grid.DLon
-			if si, sj, ok := surf.Cell(lon, lat); ok {
-				p.Urban[j*grid.W+i] = class[sj*surf.W+si]
+		for k, est := range surf.Estimate {
+			if est && surf.Pop[k] > 0 {
+				p.Estimate = true
+				break
 			}
 		}
-	}
+	}()
+	go func() {
+		defer wg.Done()
+		class := population.Classify(surf, s.Settlements)
+		p.Urban = make([]uint8, grid.W*grid.H)
+		for j := 0; j < grid.H; j++ {
+			lat := grid.MinLat + float64(j)*grid.DLat
+			for i := 0; i < grid.W; i++ {
+				lon := grid.MinLon + float64(i)*grid.DLon
+				if si, sj, ok := surf.Cell(lon, lat); ok {
+					p.Urban[j*grid.W+i] = class[sj*surf.W+si]
+				}
+			}
+		}
+	}()
+	var zerr error
 	if s.Settlements != nil {
 		level := s.Spec.PopulationAdminLevel
 		if level == 0 {
 			level = population.DefaultAdminLevel
 		}
-		zone, names, err := population.Zones(grid.MinLon, grid.MinLat, grid.DLon, grid.DLat, grid.W, grid.H, s.Settlements.Boundaries, level)
-		if err != nil {
-			return nil, err
+		var zone []int16
+		var names []string
+		zone, names, zerr = population.Zones(grid.MinLon, grid.MinLat, grid.DLon, grid.DLat, grid.W, grid.H, s.Settlements.Boundaries, level)
+		if zerr == nil {
+			zone, names = s.regionCounties(zone, names)
+			if len(names) > 0 {
+				p.County, p.Counties = zone, names
+			}
 		}
-		zone, names = s.regionCounties(zone, names)
-		if len(names) > 0 {
-			p.County, p.Counties = zone, names
-		}
+	}
+	wg.Wait()
+	if zerr != nil {
+		return nil, zerr
 	}
 	return p, nil
 }
