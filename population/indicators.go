@@ -111,13 +111,13 @@ type Residents struct {
 	pop    []float32 // their residents
 	group  []int32   // cell c's group in split j: group[c*len(splits)+j], an index into the flat results, or -1
 	splits []int     // groups per split
+	groups int       // groups of every split: the flat results' length
 }
 
 // NewResidents lists the populated cells of pop (residents per grid cell)
 // with their groups in each split.
 func NewResidents(pop []float32, splits ...Groups) (*Residents, error) {
 	r := &Residents{cells: len(pop)}
-	base := 0
 	for _, s := range splits {
 		if s.len != 0 && s.len != len(pop) {
 			return nil, fmt.Errorf("%d group cells and %d residents cells: want the same grid", s.len, len(pop))
@@ -126,7 +126,7 @@ func NewResidents(pop []float32, splits ...Groups) (*Residents, error) {
 			return nil, fmt.Errorf("%d groups: want 1 to 32768", s.n)
 		}
 		r.splits = append(r.splits, s.n)
-		base += s.n
+		r.groups += s.n
 	}
 	if len(pop) > math.MaxInt32 {
 		return nil, fmt.Errorf("%d residents cells: want at most %d", len(pop), math.MaxInt32)
@@ -162,10 +162,7 @@ func (r *Residents) Access(secs []float32, minutes []float64, limit float64) ([]
 	if err := checkAligned(nil, nil, minutes, limit); err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, m := range r.splits {
-		n += m
-	}
+	n := r.groups
 	flat := make([]Access, n)
 	for i := range flat {
 		flat[i] = Access{Minutes: minutes, Within: make([]float64, len(minutes))}
@@ -311,11 +308,7 @@ func (r *Residents) Savings(base, alt []float32, limit float64) ([][]Savings, er
 	if len(base) != r.cells || len(alt) != r.cells {
 		return nil, fmt.Errorf("base grid of %d cells, alternative grid of %d for %d residents cells: want the same grid", len(base), len(alt), r.cells)
 	}
-	n := 0
-	for _, m := range r.splits {
-		n += m
-	}
-	flat := make([]Savings, n)
+	flat := make([]Savings, r.groups)
 	limS := float32(limit * 60)
 	ns := len(r.splits)
 	for c, k := range r.cell {
