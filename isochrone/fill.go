@@ -239,49 +239,9 @@ func LandAccess(seg *graph.Segment) bool {
 // nearer road: TestSpreadNearExact measures that against a brute-force
 // minimum (about 1% of reached cells, as with the two pairs of passes used
 // before, which cost twice as much). Unreached cells are +Inf, which never
-// lowers anything, so the loops need no test for them.
+// lowers anything, so the loops need no test for them; each row is walked
+// only over its span (spreadSpans).
 func spread(ctx context.Context, grid *Grid, dist []float32, opt FillOptions) error {
-	return spreadIn(ctx, grid, dist, opt, true)
-}
-
-// spreadSpans returns, for each row, the columns [lo, hi) that spread can
-// lower: those within steps cells (in rows and columns) of a finite cell.
-// Land further from every reached cell needs more than steps moves of at
-// least one cell each, so it stays +Inf throughout both passes, and
-// skipping it gives the same grid bit for bit (TestSpreadSpansExact).
-func spreadSpans(T []float32, w, h, steps int) (lo, hi []int32) {
-	inf := float32(math.Inf(1))
-	first, last := make([]int32, h), make([]int32, h) // finite columns; first > last when none
-	for j := range h {
-		r := T[j*w : (j+1)*w]
-		a, b := 0, w-1
-		for a < w && r[a] == inf {
-			a++
-		}
-		for b >= a && r[b] == inf {
-			b--
-		}
-		first[j], last[j] = int32(a), int32(b)
-	}
-	lo, hi = make([]int32, h), make([]int32, h)
-	for j := range h {
-		a, b := int32(w), int32(-1)
-		for k := max(0, j-steps); k <= min(h-1, j+steps); k++ {
-			if first[k] <= last[k] {
-				a, b = min(a, first[k]), max(b, last[k])
-			}
-		}
-		if a > b {
-			continue // lo == hi == 0: nothing to lower
-		}
-		lo[j], hi[j] = max(0, a-int32(steps)), min(int32(w), b+int32(steps)+1)
-	}
-	return lo, hi
-}
-
-// spreadIn is spread, over each row's span when spans is set and over
-// whole rows otherwise (the test's reference).
-func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, spans bool) error {
 	if opt.AccessMetres <= 0 {
 		return nil
 	}
@@ -292,18 +252,10 @@ func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, 
 	cellT, diagT := cell*secPerM, diag*secPerM
 	maxD := float32(opt.AccessMetres)
 	T := grid.T
-	var lo, hi []int32
-	if spans {
-		// Every move is at least one cell long; one more step than the
-		// quotient allows for the rounding of the summed distances.
-		lo, hi = spreadSpans(T, w, h, int(opt.AccessMetres/opt.CellMetres)+1)
-	}
-	span := func(j int) (int, int) {
-		if lo == nil {
-			return 0, w
-		}
-		return int(lo[j]), int(hi[j])
-	}
+	// Every move is at least one cell long; one more step than the
+	// quotient allows for the rounding of the summed distances.
+	lo, hi := spreadSpans(T, w, h, int(opt.AccessMetres/opt.CellMetres)+1)
+	span := func(j int) (int, int) { return int(lo[j]), int(hi[j]) }
 	// relax is the time and distance of a cell (t, d) lowered by a
 	// neighbour (tn, dn) one step (st metres, stT seconds) away: strictly
 	// less time wins, so of equal times the earlier one stays.
@@ -374,4 +326,39 @@ func spreadIn(ctx context.Context, grid *Grid, dist []float32, opt FillOptions, 
 		}
 	}
 	return nil
+}
+
+// spreadSpans returns, for each row, the columns [lo, hi) that spread can
+// lower: those within steps cells (in rows and columns) of a finite cell.
+// Land further from every reached cell needs more than steps moves of at
+// least one cell each, so it stays +Inf throughout both passes, and
+// skipping it gives the same grid bit for bit (TestSpreadSpansExact).
+func spreadSpans(T []float32, w, h, steps int) (lo, hi []int32) {
+	inf := float32(math.Inf(1))
+	first, last := make([]int32, h), make([]int32, h) // finite columns; first > last when none
+	for j := range h {
+		r := T[j*w : (j+1)*w]
+		a, b := 0, w-1
+		for a < w && r[a] == inf {
+			a++
+		}
+		for b >= a && r[b] == inf {
+			b--
+		}
+		first[j], last[j] = int32(a), int32(b)
+	}
+	lo, hi = make([]int32, h), make([]int32, h)
+	for j := range h {
+		a, b := int32(w), int32(-1)
+		for k := max(0, j-steps); k <= min(h-1, j+steps); k++ {
+			if first[k] <= last[k] {
+				a, b = min(a, first[k]), max(b, last[k])
+			}
+		}
+		if a > b {
+			continue // lo == hi == 0: nothing to lower
+		}
+		lo[j], hi[j] = max(0, a-int32(steps)), min(int32(w), b+int32(steps)+1)
+	}
+	return lo, hi
 }
