@@ -257,16 +257,24 @@ func (c *canvas) strokeGroup(g *lineGroup, width float64, col color.RGBA, xy []f
 		return
 	}
 	k := c.cache.hashGroup(c.img.Rect.Dx(), c.img.Rect.Dy(), frame, width, xy, offs, g.lines)
-	m := c.cache.get(k, func() *sparseMask {
-		path()
-		defer c.p.reset()
-		r, ok := c.rasterize(frame)
+	c.cached(k, frame, path).composite(c.img, col)
+}
+
+// cached returns the coverage of key k from the canvas's Cache, or, on a
+// miss, lays the path with build (nil: the current path), rasterises it
+// inside clip and keeps it. The path is reset either way.
+func (c *canvas) cached(k maskKey, clip image.Rectangle, build func()) *sparseMask {
+	defer c.p.reset()
+	return c.cache.get(k, func() *sparseMask {
+		if build != nil {
+			build()
+		}
+		r, ok := c.rasterize(clip)
 		if !ok {
 			return nil
 		}
 		return sparseOf(r, &c.mask)
 	})
-	m.composite(c.img, col)
 }
 
 func (c *canvas) drawArea(proj Projection, a Area) error {
@@ -346,16 +354,8 @@ func (c *canvas) fillShared(col color.Color, clip image.Rectangle, shared bool) 
 		c.fill(col, clip)
 		return
 	}
-	defer c.p.reset()
 	k := c.cache.hashPath(c.img.Rect.Dx(), c.img.Rect.Dy(), clip, &c.p)
-	m := c.cache.get(k, func() *sparseMask {
-		r, ok := c.rasterize(clip)
-		if !ok {
-			return nil
-		}
-		return sparseOf(r, &c.mask)
-	})
-	m.composite(c.img, color.RGBAModel.Convert(col).(color.RGBA))
+	c.cached(k, clip, nil).composite(c.img, color.RGBAModel.Convert(col).(color.RGBA))
 }
 
 // drawFrame draws a one-pixel border just outside the frame.
