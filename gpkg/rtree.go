@@ -175,24 +175,30 @@ func (w *Writer) bulkRTree(l *Layer) error {
 			}
 		}
 	}
-	// Feature to leaf, in fid order, many rows a statement.
+	// Feature to leaf, in fid order, a hundred rows a statement.
 	slices.SortFunc(leafOf, func(a, b link) int { return cmp.Compare(a.fid, b.fid) })
 	const batch = 100
-	var full string
+	rowids := func(n int) string {
+		return `INSERT INTO ` + r + `_rowid" (rowid, nodeno) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
+	}
+	full, err := w.tx.Prepare(rowids(batch))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, 2*batch)
 	for len(leafOf) > 0 {
 		n := min(batch, len(leafOf))
-		q := `INSERT INTO ` + r + `_rowid" (rowid, nodeno) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
-		if n == batch {
-			if full == "" {
-				full = q
-			}
-			q = full
-		}
-		args := make([]any, 0, 2*n)
+		args = args[:0]
 		for _, lk := range leafOf[:n] {
 			args = append(args, lk.fid, lk.leaf)
 		}
-		if _, err := w.tx.Exec(q, args...); err != nil {
+		if n == batch {
+			_, err = full.Exec(args...)
+		} else {
+			_, err = w.tx.Exec(rowids(n), args...)
+		}
+		if err != nil {
 			return err
 		}
 		leafOf = leafOf[n:]
